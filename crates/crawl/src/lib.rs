@@ -1,0 +1,1 @@
+//! kaohe-crawl (work in progress).

@@ -1,0 +1,1 @@
+//! kaohe-demo (work in progress).

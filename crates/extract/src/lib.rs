@@ -1,0 +1,1 @@
+//! kaohe-extract (work in progress).

@@ -1,0 +1,38 @@
+//! The `kaohe` command line: flags, wiring and output only. Every decision is made in the
+//! library crates; this crate turns their results and errors into Chinese text and exit codes.
+
+mod rubric_cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// 考核（kaohe）：按考核指标体系评估政府门户网站的公共服务，给出有据可查的逐项扣分。
+#[derive(Parser)]
+#[command(name = "kaohe", version, about, long_about = None)]
+#[command(disable_help_subcommand = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 查看或校验考核指标体系（评分细则）
+    #[command(subcommand)]
+    Rubric(rubric_cmd::RubricCmd),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Rubric(cmd) => rubric_cmd::run(cmd),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

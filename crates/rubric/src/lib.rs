@@ -1,0 +1,1 @@
+//! kaohe-rubric (work in progress).

@@ -1,0 +1,211 @@
+//! The indicator system after loading: every reference resolved, every rule set expanded.
+//!
+//! A [`Rubric`] value is always valid: `load` builds it only after every check has passed,
+//! so the rest of kaohe never re-validates (department names are canonical, indicator points
+//! add up to their section, rule ids are unique).
+
+use serde::Serialize;
+
+use crate::Points;
+use crate::window::Window;
+
+/// A whole indicator system (考核指标体系), such as the 2017 Leiyang one.
+#[derive(Clone, Debug, Serialize)]
+pub struct Rubric {
+    /// Stable id, e.g. `leiyang-2017`; recorded with every finding and score.
+    pub id: String,
+    pub title: String,
+    pub edition: String,
+    pub issuer: String,
+    pub total: Points,
+    pub sections: Vec<Section>,
+    pub departments: Vec<Department>,
+    /// The service-guide elements (服务指南要素) with their label vocabulary.
+    pub elements: Vec<Element>,
+    pub placeholders: Placeholders,
+    pub column_types: Vec<ColumnType>,
+}
+
+/// A part of the rubric with its own points, e.g. （一）民生领域服务, 48 points.
+#[derive(Clone, Debug, Serialize)]
+pub struct Section {
+    pub id: String,
+    pub name: String,
+    pub points: Points,
+    pub indicators: Vec<Indicator>,
+    /// Rules whose deductions act on the whole section (the −22 for non-cooperation).
+    pub rules: Vec<Rule>,
+}
+
+/// One row of the indicator table: a column or service with its points and departments.
+#[derive(Clone, Debug, Serialize)]
+pub struct Indicator {
+    pub id: String,
+    pub name: String,
+    pub points: Points,
+    /// Canonical department names, in the seed's order.
+    pub departments: Vec<String>,
+    /// 指标说明, the original Chinese text (inherited from the section where the cell was merged).
+    pub explanation: String,
+    /// 计分标准, the original Chinese text (inherited likewise).
+    pub scoring: String,
+    pub rules: Vec<Rule>,
+}
+
+/// A department (考核单位) with every name it goes by.
+#[derive(Clone, Debug, Serialize)]
+pub struct Department {
+    pub name: String,
+    pub full_name: String,
+    pub aliases: Vec<String>,
+}
+
+/// A service-guide element and the labels that name it on real sites.
+#[derive(Clone, Debug, Serialize)]
+pub struct Element {
+    pub name: String,
+    /// Labels that mean this element (the name itself is always the first).
+    pub labels: Vec<String>,
+    /// Look-alike labels that are another thing (办理时限 is not 办理时间).
+    pub not: Vec<String>,
+}
+
+/// Values that say nothing: a guide element whose value is one of these counts as missing.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Placeholders {
+    pub values: Vec<String>,
+    pub prefixes: Vec<String>,
+}
+
+/// A kind of sub-column (法规文件, 便民信息 …) and the names portals give it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ColumnType {
+    pub id: String,
+    pub name: String,
+    pub labels: Vec<String>,
+}
+
+/// One machine- or person-checked rule attached to an indicator or a section.
+#[derive(Clone, Debug, Serialize)]
+pub struct Rule {
+    /// Full id, `<indicator or section>/<rule>`, e.g. `1.1/freshness`; unique in the rubric.
+    pub id: String,
+    /// Short Chinese name, e.g. 栏目更新.
+    pub name: String,
+    /// Points deducted for each finding of this rule.
+    pub deduction: Points,
+    pub scope: Scope,
+    /// The deduction is taken at most once per department, however many findings there are.
+    pub once: bool,
+    #[serde(flatten)]
+    pub kind: RuleKind,
+}
+
+/// Where a rule's deductions land.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// On the indicator the rule belongs to (floor at 0 per indicator).
+    Indicator,
+    /// On the whole section (floor at 0 for the section).
+    Section,
+}
+
+/// The closed set of rule kinds. A new edition of a rubric combines these with new
+/// parameters; a new kind is a code change (and a new entry in docs/rubric-format.md).
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RuleKind {
+    /// Each (sub-)column must have a dated entry within its window before the as-of date.
+    ColumnFreshness {
+        /// Window for column types not listed in `windows`.
+        default_within: Window,
+        /// Windows for particular sub-column types (ids of [`ColumnType`]).
+        windows: Vec<TypedWindow>,
+    },
+    /// Each service guide must have these elements.
+    GuideElements {
+        elements: Vec<String>,
+        count: Count,
+    },
+    /// Every form (办事表格) named in a guide's materials must be offered for download.
+    FormsDownloadable,
+    /// A key item must offer each of these pieces of content.
+    RequiredContent { items: Vec<ContentItem> },
+    /// The department's item-sorting table (事项梳理表) must have each of these entries.
+    ItemTable { entries: Vec<ContentItem> },
+    /// A person judges it; the assessor records each occurrence with a reason.
+    Manual { prompt: String },
+}
+
+/// An update window for some sub-column types.
+#[derive(Clone, Debug, Serialize)]
+pub struct TypedWindow {
+    pub column_types: Vec<String>,
+    pub within: Window,
+}
+
+/// How missing guide elements are counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Count {
+    /// Each missing element of each guide costs the deduction (the seed's rule).
+    PerItem,
+    /// A missing element class costs the deduction once, however many guides lack it
+    /// (the 2015 national census rule).
+    PerClass,
+}
+
+/// A required piece of content and the labels under which a page may offer it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ContentItem {
+    pub name: String,
+    /// Labels that mean this item; when the item names a guide element, that element's labels.
+    pub labels: Vec<String>,
+    /// Look-alike labels that do not count (inherited from the element).
+    pub not: Vec<String>,
+}
+
+impl Rubric {
+    /// Every indicator, in table order.
+    pub fn indicators(&self) -> impl Iterator<Item = &Indicator> {
+        self.sections.iter().flat_map(|s| s.indicators.iter())
+    }
+
+    /// The indicator with this id.
+    pub fn indicator(&self, id: &str) -> Option<&Indicator> {
+        self.indicators().find(|i| i.id == id)
+    }
+
+    /// Every rule (indicator and section rules), in file order.
+    pub fn rules(&self) -> impl Iterator<Item = &Rule> {
+        self.sections.iter().flat_map(|s| {
+            s.rules
+                .iter()
+                .chain(s.indicators.iter().flat_map(|i| i.rules.iter()))
+        })
+    }
+
+    /// The rule with this full id (`1.1/freshness`).
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules().find(|r| r.id == id)
+    }
+
+    /// The canonical name of a department, given any of its names.
+    pub fn department(&self, any_name: &str) -> Option<&Department> {
+        let n = any_name.trim();
+        self.departments
+            .iter()
+            .find(|d| d.name == n || d.full_name == n || d.aliases.iter().any(|a| a == n))
+    }
+
+    /// The element with this name.
+    pub fn element(&self, name: &str) -> Option<&Element> {
+        self.elements.iter().find(|e| e.name == name)
+    }
+
+    /// The sub-column type with this id.
+    pub fn column_type(&self, id: &str) -> Option<&ColumnType> {
+        self.column_types.iter().find(|c| c.id == id)
+    }
+}

@@ -1,0 +1,1 @@
+//! kaohe-store (work in progress).
