@@ -124,10 +124,7 @@ pub enum RuleKind {
         windows: Vec<TypedWindow>,
     },
     /// Each service guide must have these elements.
-    GuideElements {
-        elements: Vec<String>,
-        count: Count,
-    },
+    GuideElements { elements: Vec<String>, count: Count },
     /// Every form (办事表格) named in a guide's materials must be offered for download.
     FormsDownloadable,
     /// A key item must offer each of these pieces of content.

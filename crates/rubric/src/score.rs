@@ -20,8 +20,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Count, Rubric, RuleKind, Scope};
 use crate::Points;
+use crate::model::{Count, Rubric, RuleKind, Scope};
 
 /// One thing found wrong, by the machine or by an assessor.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -173,9 +173,19 @@ pub struct DepartmentScore {
 /// Findings that cannot be scored against this rubric.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ScoreError {
-    UnknownRule { finding: String, rule: String },
-    UnknownDepartment { finding: String, department: String },
-    NotResponsible { finding: String, department: String, owner: String },
+    UnknownRule {
+        finding: String,
+        rule: String,
+    },
+    UnknownDepartment {
+        finding: String,
+        department: String,
+    },
+    NotResponsible {
+        finding: String,
+        department: String,
+        owner: String,
+    },
 }
 
 impl fmt::Display for ScoreError {
@@ -185,11 +195,18 @@ impl fmt::Display for ScoreError {
                 f,
                 "问题 {finding} 引用的规则 {rule} 不在本指标体系中：请核对规则编号（形如 1.1/freshness），或换用产生该问题时的指标体系。"
             ),
-            ScoreError::UnknownDepartment { finding, department } => write!(
+            ScoreError::UnknownDepartment {
+                finding,
+                department,
+            } => write!(
                 f,
                 "问题 {finding} 的责任单位「{department}」不在本指标体系的单位名录中：请改用名录中的名称，或在指标体系文件的 [[departments]] 中为它加上别名。"
             ),
-            ScoreError::NotResponsible { finding, department, owner } => write!(
+            ScoreError::NotResponsible {
+                finding,
+                department,
+                owner,
+            } => write!(
                 f,
                 "问题 {finding} 记在「{department}」名下，但该单位不是「{owner}」的考核单位：请把问题记到该指标的考核单位之一。"
             ),
@@ -208,7 +225,12 @@ pub fn score(
     // Canonical order first: nothing below may depend on the order findings came in.
     let mut sorted: Vec<&Finding> = findings.iter().collect();
     sorted.sort_by(|a, b| {
-        (&a.id, &a.rule, &a.department, &a.subject).cmp(&(&b.id, &b.rule, &b.department, &b.subject))
+        (&a.id, &a.rule, &a.department, &a.subject).cmp(&(
+            &b.id,
+            &b.rule,
+            &b.department,
+            &b.subject,
+        ))
     });
     sorted.dedup_by(|a, b| a.id == b.id);
 
@@ -220,16 +242,19 @@ pub fn score(
     // Resolve every finding to (owner id, rule, canonical department), or fail.
     let mut by_owner: BTreeMap<&str, Vec<(&Finding, &crate::Rule, String)>> = BTreeMap::new();
     for f in &sorted {
-        let rule = rubric.rule(&f.rule).ok_or_else(|| ScoreError::UnknownRule {
-            finding: f.id.clone(),
-            rule: f.rule.clone(),
-        })?;
-        let dept = rubric
-            .department(&f.department)
-            .ok_or_else(|| ScoreError::UnknownDepartment {
+        let rule = rubric
+            .rule(&f.rule)
+            .ok_or_else(|| ScoreError::UnknownRule {
                 finding: f.id.clone(),
-                department: f.department.clone(),
+                rule: f.rule.clone(),
             })?;
+        let dept =
+            rubric
+                .department(&f.department)
+                .ok_or_else(|| ScoreError::UnknownDepartment {
+                    finding: f.id.clone(),
+                    department: f.department.clone(),
+                })?;
         let owner = rule.id.split('/').next().unwrap_or_default();
         let (owner_name, responsible) = match rule.scope {
             Scope::Indicator => {
@@ -244,7 +269,9 @@ pub fn score(
                 (
                     sec.map(|s| s.name.clone()).unwrap_or_default(),
                     sec.is_some_and(|s| {
-                        s.indicators.iter().any(|i| i.departments.contains(&dept.name))
+                        s.indicators
+                            .iter()
+                            .any(|i| i.departments.contains(&dept.name))
                     }),
                 )
             }
@@ -341,7 +368,11 @@ struct Tally {
 /// Turns the findings on one indicator (or one section's own rules) into the deductions
 /// that count, applying decisions, `per_class` and `once`.
 fn tally(list: &[(&Finding, &crate::Rule, String)], decided: &HashMap<&str, Action>) -> Tally {
-    let mut out = Tally { charges: Vec::new(), unverified: Vec::new(), dismissed: Vec::new() };
+    let mut out = Tally {
+        charges: Vec::new(),
+        unverified: Vec::new(),
+        dismissed: Vec::new(),
+    };
     // Keys already charged for rules that count a thing once; `list` is in canonical order,
     // so the finding that carries a shared deduction is always the same one.
     let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
@@ -361,7 +392,13 @@ fn tally(list: &[(&Finding, &crate::Rule, String)], decided: &HashMap<&str, Acti
         if !counts {
             continue;
         }
-        let per_class = matches!(rule.kind, RuleKind::GuideElements { count: Count::PerClass, .. });
+        let per_class = matches!(
+            rule.kind,
+            RuleKind::GuideElements {
+                count: Count::PerClass,
+                ..
+            }
+        );
         let key = if rule.once {
             Some((rule.id.clone(), dept.clone()))
         } else if per_class {
@@ -369,10 +406,10 @@ fn tally(list: &[(&Finding, &crate::Rule, String)], decided: &HashMap<&str, Acti
         } else {
             None
         };
-        if let Some(k) = key {
-            if !seen.insert(k) {
-                continue;
-            }
+        if let Some(k) = key
+            && !seen.insert(k)
+        {
+            continue;
         }
         out.charges.push(Charge {
             finding: f.id.clone(),
