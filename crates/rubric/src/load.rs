@@ -4,7 +4,7 @@
 //! it, in Chinese, because the people who edit rubric files are assessors. All problems
 //! found are reported at once, not only the first. Nothing here panics on any input.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::ops::Range;
 use std::path::Path;
@@ -107,7 +107,11 @@ pub fn parse(name: &str, text: &str) -> Result<Rubric, LoadErrors> {
     if c.errors.is_empty() {
         Ok(rubric)
     } else {
-        c.errors.sort_by_key(|e| (e.line, e.column));
+        // A rule set used by several indicators is checked once per use: report each
+        // problem once.
+        c.errors
+            .sort_by(|a, b| (a.line, a.column, &a.message).cmp(&(b.line, b.column, &b.message)));
+        c.errors.dedup();
         Err(LoadErrors(c.errors))
     }
 }
@@ -1007,28 +1011,33 @@ impl Context<'_> {
             .map(|d| d.name.clone())
     }
 
-    /// Department names that share a two-character stem with `any` (局 and such removed),
-    /// to suggest what a misspelt name meant.
+    /// Departments whose names share the most characters with `any` (leaving out the
+    /// generic 局/市/县), to suggest what a misspelt name meant.
     fn similar_departments(&self, any: &str) -> Vec<String> {
-        let stem: Vec<char> = any
-            .trim()
-            .trim_end_matches(['局', '队', '心'])
+        let wanted: HashSet<char> = any
             .chars()
+            .filter(|c| !"局市县中心大队".contains(*c))
             .collect();
-        let mut out: BTreeMap<usize, String> = BTreeMap::new();
+        let mut scored: Vec<(usize, usize, &str)> = Vec::new();
         for (i, d) in self.departments.iter().enumerate() {
             let names = std::iter::once(&d.name)
                 .chain(&d.aliases)
                 .chain(std::iter::once(&d.full_name));
-            let hit = names.into_iter().any(|n| {
-                stem.windows(2)
-                    .any(|w| n.contains(&w.iter().collect::<String>()))
-            });
-            if hit {
-                out.insert(i, d.name.clone());
+            let best = names
+                .map(|n| wanted.iter().filter(|c| n.contains(**c)).count())
+                .max()
+                .unwrap_or(0);
+            if best > 0 {
+                scored.push((best, i, &d.name));
             }
         }
-        out.into_values().take(3).collect()
+        let top = scored.iter().map(|s| s.0).max().unwrap_or(0);
+        scored
+            .into_iter()
+            .filter(|s| s.0 == top)
+            .take(3)
+            .map(|s| s.2.to_string())
+            .collect()
     }
 }
 
