@@ -657,7 +657,7 @@ impl<'a> Checker<'a> {
                 None => {
                     let known: Vec<&String> = rule_sets
                         .keys()
-                        .collect::<std::collections::BTreeSet<_>>()
+                        .collect::<BTreeSet<_>>()
                         .into_iter()
                         .collect();
                     self.push(
