@@ -1,5 +1,7 @@
 //! A broken rubric file gets precise Chinese errors: line, column, what is wrong, the fix.
 
+#![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failed test
+
 const GOOD: &str = include_str!("../../../rubrics/leiyang-2017.toml");
 
 /// Replaces the first `from` after the line containing `anchor` by `to`; returns the new text

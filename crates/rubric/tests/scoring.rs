@@ -1,6 +1,8 @@
 //! The scoring engine on the bundled rubric: every rule kind, the semantics in DESIGN.md,
 //! and the properties that must hold for any findings.
 
+#![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failed test
+
 use proptest::prelude::*;
 use rubric::{Action, Decision, Finding, Origin, Points, Rubric, Scores, Status};
 
