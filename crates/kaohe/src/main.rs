@@ -1,15 +1,17 @@
 //! The `kaohe` command line: flags, wiring and output only. Every decision is made in the
-//! library crates; this crate turns their results and errors into Chinese text and exit codes.
+//! library crates; this crate turns their results and errors into Chinese text and exit codes
+//! (0 success, 1 the checked thing has problems, 2 the command could not do its job).
 
+mod cli_zh;
 mod rubric_cmd;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// 考核（kaohe）：按考核指标体系评估政府门户网站的公共服务，给出有据可查的逐项扣分。
 #[derive(Parser)]
-#[command(name = "kaohe", version, about, long_about = None)]
+#[command(name = "kaohe", version)]
 #[command(disable_help_subcommand = true)]
 struct Cli {
     #[command(subcommand)]
@@ -24,7 +26,24 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match cli_zh::localize(Cli::command())
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
+        Ok(cli) => cli,
+        Err(e) => {
+            return match cli_zh::explain(&e) {
+                Some(text) => {
+                    eprintln!("{text}");
+                    ExitCode::from(2)
+                }
+                None => {
+                    let _ = e.print();
+                    ExitCode::SUCCESS
+                }
+            };
+        }
+    };
     let result = match cli.command {
         Command::Rubric(cmd) => rubric_cmd::run(cmd),
     };

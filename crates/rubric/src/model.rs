@@ -206,3 +206,82 @@ impl Rubric {
         self.column_types.iter().find(|c| c.id == id)
     }
 }
+
+impl Rule {
+    /// One Chinese sentence saying what the rule checks and what it costs, for tables and
+    /// reports (e.g. "法规文件、水电气便民信息每6个月至少更新一次，其他每1年；未更新的每栏扣2分").
+    pub fn describe(&self, rubric: &Rubric) -> String {
+        let d = self.deduction;
+        let mut s = match &self.kind {
+            RuleKind::ColumnFreshness {
+                default_within,
+                windows,
+            } => {
+                let mut parts: Vec<String> = windows
+                    .iter()
+                    .map(|w| {
+                        let names: Vec<&str> = w
+                            .column_types
+                            .iter()
+                            .map(|t| {
+                                rubric
+                                    .column_type(t)
+                                    .map_or(t.as_str(), |c| c.name.as_str())
+                            })
+                            .collect();
+                        format!("{}每{}", names.join("、"), w.within)
+                    })
+                    .collect();
+                let other = if windows.is_empty() {
+                    "各栏目"
+                } else {
+                    "其他栏目"
+                };
+                parts.push(format!("{other}每{default_within}"));
+                format!("{}至少更新一次；未更新的每栏扣{d}分", parts.join("，"))
+            }
+            RuleKind::GuideElements { elements, count } => {
+                let how = match count {
+                    Count::PerItem => "按事项逐个计",
+                    Count::PerClass => "同类要素只扣一次",
+                };
+                format!(
+                    "服务指南须含{}项要素（{}）；每缺一项扣{d}分（{how}）",
+                    elements.len(),
+                    elements.join("、")
+                )
+            }
+            RuleKind::FormsDownloadable => {
+                format!("办理材料中的办事表格须提供下载；每发现一项未提供扣{d}分")
+            }
+            RuleKind::RequiredContent { items } => {
+                let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
+                format!("须提供：{}；每缺一项扣{d}分", names.join("、"))
+            }
+            RuleKind::ItemTable { entries } => {
+                let names: Vec<&str> = entries.iter().map(|i| i.name.as_str()).collect();
+                format!("事项梳理表须含：{}；每缺一项扣{d}分", names.join("、"))
+            }
+            RuleKind::Manual { prompt } => format!("（人工评判）{prompt}"),
+        };
+        if self.scope == Scope::Section {
+            s.push_str("（作用于整个部分）");
+        }
+        if self.once {
+            s.push_str("（每个单位只扣一次）");
+        }
+        s
+    }
+
+    /// The rule's kind as written in rubric files (`column_freshness` …).
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind {
+            RuleKind::ColumnFreshness { .. } => "column_freshness",
+            RuleKind::GuideElements { .. } => "guide_elements",
+            RuleKind::FormsDownloadable => "forms_downloadable",
+            RuleKind::RequiredContent { .. } => "required_content",
+            RuleKind::ItemTable { .. } => "item_table",
+            RuleKind::Manual { .. } => "manual",
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! Chinese for clap: help headings, the help and version flags, and parse errors.
+//!
+//! clap writes "Usage:", "Options:" and its errors in English. The people who run kaohe read
+//! Chinese, so every command gets a Chinese help template and flags, applied recursively to
+//! the whole command tree, and parse errors are re-worded here, in one place.
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Arg, ArgAction, Command};
+
+const TEMPLATE: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}\n";
+
+/// Gives `cmd` and all its subcommands Chinese headings and help/version flags.
+pub fn localize(cmd: Command) -> Command {
+    let cmd = cmd
+        .help_template(TEMPLATE)
+        .subcommand_help_heading("命令")
+        .subcommand_value_name("命令")
+        .next_help_heading("选项")
+        .disable_help_flag(true)
+        .arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help("显示帮助信息")
+                .global(false),
+        );
+    let cmd = if cmd.get_version().is_some() {
+        cmd.disable_version_flag(true).arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help("显示版本号"),
+        )
+    } else {
+        cmd
+    };
+    let cmd = cmd.mut_args(localize_arg);
+    cmd.mut_subcommands(localize)
+}
+
+/// Puts an argument under a Chinese heading and writes its default and choices in Chinese
+/// (clap's own "[default: …]" and "[possible values: …]" are English).
+fn localize_arg(a: Arg) -> Arg {
+    if matches!(a.get_id().as_str(), "help" | "version") {
+        return a;
+    }
+    let heading = if a.is_positional() {
+        "参数"
+    } else {
+        "选项"
+    };
+    let mut extra = String::new();
+    let choices: Vec<String> = a
+        .get_possible_values()
+        .iter()
+        .filter(|v| !v.is_hide_set())
+        .map(|v| v.get_name().to_string())
+        .collect();
+    if !choices.is_empty() {
+        extra.push_str(&format!("［可选：{}］", choices.join("、")));
+    }
+    let defaults: Vec<String> = a
+        .get_default_values()
+        .iter()
+        .map(|v| v.to_string_lossy().into_owned())
+        .collect();
+    if !defaults.is_empty() && !a.is_hide_default_value_set() {
+        extra.push_str(&format!("［默认：{}］", defaults.join("、")));
+    }
+    let help = a.get_help().map(|h| h.to_string()).unwrap_or_default();
+    a.help_heading(heading)
+        .hide_possible_values(true)
+        .hide_default_value(true)
+        .help(format!("{help}{extra}"))
+}
+
+/// A clap parse error in Chinese. Help and version output pass through unchanged.
+pub fn explain(e: &clap::Error) -> Option<String> {
+    let arg = || match e.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join("、"),
+        _ => String::new(),
+    };
+    let value = || match e.get(ContextKind::InvalidValue) {
+        Some(ContextValue::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let valid = || match e.get(ContextKind::ValidValue) {
+        Some(ContextValue::Strings(v)) => format!("可选值：{}。", v.join("、")),
+        _ => String::new(),
+    };
+    let text = match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => return None,
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => "缺少命令。".to_string(),
+        ErrorKind::InvalidSubcommand => {
+            let name = match e.get(ContextKind::InvalidSubcommand) {
+                Some(ContextValue::String(s)) => s.clone(),
+                _ => arg(),
+            };
+            format!("没有「{name}」这个命令。")
+        }
+        ErrorKind::UnknownArgument => format!("不认识的选项或参数「{}」。", arg()),
+        ErrorKind::MissingRequiredArgument => format!("缺少必需的参数：{}。", arg()),
+        ErrorKind::InvalidValue => format!("「{}」的值「{}」无效。{}", arg(), value(), valid()),
+        ErrorKind::ValueValidation => format!("「{}」的值「{}」无效。", arg(), value()),
+        ErrorKind::ArgumentConflict => format!("选项「{}」不能与其他选项同时使用。", arg()),
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues | ErrorKind::TooFewValues => {
+            format!("「{}」的值的个数不对。", arg())
+        }
+        ErrorKind::MissingSubcommand => "缺少子命令。".to_string(),
+        _ => "命令行参数有误。".to_string(),
+    };
+    Some(format!(
+        "错误：{text}\n查看用法：在命令后加 --help，例如 kaohe rubric --help"
+    ))
+}
