@@ -1,1 +1,75 @@
-//! kaohe-store (work in progress).
+//! kaohe-store: the snapshot store — every crawl, frontier row, fetch, body and link, in one
+//! SQLite file by default or in PostgreSQL when given a `postgres://` URL.
+//!
+//! # Map
+//! - [`Store`] (`store.rs`) is the one interface. [`Store::open`] picks the backend from the
+//!   target's scheme (an explicit enum over `SqlitePool` / `PgPool`, not `AnyPool`) and applies
+//!   the embedded migrations (`migrations/sqlite`, `migrations/postgres`, kept in step).
+//! - `model.rs` holds the vocabulary: ids ([`CrawlId`], [`FrontierId`], [`FetchId`]), what the
+//!   crawler writes ([`NewUrl`], [`FetchRecord`], [`NewLink`]) and what readers get
+//!   ([`Crawl`], [`FrontierItem`], [`StoredFetch`], [`Validators`], …). Closed sets are enums:
+//!   [`Outcome`] carries the unverified-vs-checked rule ([`Outcome::verification`]).
+//! - `body.rs` hashes (sha256 of the raw bytes) and compresses (zstd) bodies, stored once per
+//!   hash in `bodies`.
+//! - [`warc`] writes a crawl as WARC/1.1 (one gzip member per record) for web-archive tools.
+//!
+//! Who calls whom: `crawl` writes (`create_crawl`, `enqueue`, `claim`, `record`,
+//! `finish_crawl`, `resume`, `validators`); `kaohe snapshot` and later stages read
+//! (`list_crawls`, `fetches_after`, `body`, `links_from`, …). The store never fetches, never
+//! parses HTML, never canonicalises URLs (it compares the bytes it is given) and never prints.
+//!
+//! # Crash safety
+//! [`Store::record`] writes the fetch, its body, its attachment check, its links, the newly
+//! found URLs and the "done" mark of its frontier row in ONE transaction. A process killed at
+//! any point leaves either all of it or none of it; [`Store::resume`] turns the rows that were
+//! claimed but not recorded back into pending ones. On SQLite the store uses WAL with
+//! `synchronous=NORMAL` (a committed transaction survives the process being killed; an OS
+//! crash may lose the last few, never corrupt the file), `busy_timeout`, and a single writer
+//! connection taking `BEGIN IMMEDIATE`, so writers never deadlock on lock upgrades.
+//!
+//! # Room for later
+//! Assessments, findings, decisions, users and an audit log are new tables in new migrations
+//! here. Many workers on PostgreSQL already work with [`Store::claim`] (`FOR UPDATE SKIP
+//! LOCKED`); leases with expiry would be a `claimed_by`/`lease_until` pair on `frontier`.
+//!
+//! Architecture invariant: what the crawler saw is stored as it saw it (raw body bytes, the
+//! headers, the redirect hops, the outcome), written atomically, and never edited afterwards;
+//! only a frontier row's state changes.
+
+pub mod body;
+mod model;
+mod store;
+pub mod warc;
+
+pub use model::*;
+pub use store::Store;
+
+/// Everything that can go wrong in the store. Messages are Chinese: they reach the user as is.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The target is neither a file path nor a `postgres://` URL we can parse.
+    #[error("无法识别的数据库地址 {target:?}：应为 SQLite 文件路径或 postgres:// 地址")]
+    BadTarget { target: String },
+    /// The database file does not exist (read-only commands never create one).
+    #[error("数据库文件 {path} 不存在（可用 --db 或环境变量 KAOHE_DB 指定）")]
+    Missing { path: String },
+    #[error("无法打开数据库 {target}：{source}")]
+    Open {
+        target: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("数据库迁移失败：{0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("数据库操作失败：{0}")]
+    Db(#[from] sqlx::Error),
+    #[error("正文压缩或解压失败：{0}")]
+    Codec(#[source] std::io::Error),
+    /// A stored value the code cannot read: a damaged or newer store.
+    #[error("数据库内容异常：{0}")]
+    Corrupt(String),
+    #[error("抓取任务 {0} 不存在")]
+    NoSuchCrawl(CrawlId),
+    #[error("写入失败：{0}")]
+    Io(#[from] std::io::Error),
+}
