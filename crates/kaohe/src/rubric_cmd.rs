@@ -158,6 +158,26 @@ fn table(r: &Rubric) -> String {
     push(&mut out, String::new());
     push(
         &mut out,
+        "考核单位名录（报告和扣分一律使用第一个名称）：".to_string(),
+    );
+    for d in &r.departments {
+        let mut other: Vec<&str> = vec![];
+        if d.full_name != d.name {
+            other.push(&d.full_name);
+        }
+        other.extend(d.aliases.iter().map(String::as_str));
+        if other.is_empty() {
+            push(&mut out, format!("  {}", d.name));
+        } else {
+            push(
+                &mut out,
+                format!("  {}（又称：{}）", d.name, other.join("、")),
+            );
+        }
+    }
+    push(&mut out, String::new());
+    push(
+        &mut out,
         format!(
             "共 {} 个部分、{} 项指标、{} 个考核单位。查看原文说明和计分标准：kaohe rubric show --format json",
             r.sections.len(),

@@ -73,7 +73,10 @@ fn show_table_reads_like_the_seed() {
         .stdout(predicate::str::contains("（一）民生领域服务　48 分"))
         .stdout(predicate::str::contains("居住证办理"))
         .stdout(predicate::str::contains("评分规则同 1.1"))
-        .stdout(predicate::str::contains("交通运输和旅游局、交警大队"));
+        .stdout(predicate::str::contains("交通运输和旅游局、交警大队"))
+        .stdout(predicate::str::contains(
+            "卫生和计划生育局（又称：耒阳市卫生和计划生育局、卫计局",
+        ));
 }
 
 #[test]
