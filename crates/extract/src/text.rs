@@ -46,6 +46,18 @@ pub fn clip(s: &str, max: usize) -> &str {
     }
 }
 
+/// Truncates to at most `max` bytes on a char boundary.
+pub fn clip_bytes(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut i = max;
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    &s[..i]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

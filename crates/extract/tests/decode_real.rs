@@ -1,6 +1,8 @@
 //! Decoding on the real dev pages: the two that declare GB2312 but are UTF-8 are recovered,
 //! and every page decodes without replacement characters.
 
+#![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failed test
+
 use std::path::PathBuf;
 
 fn dev_pages() -> Option<PathBuf> {

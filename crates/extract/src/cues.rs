@@ -1,0 +1,218 @@
+//! What each element's *value* looks like, independent of its label: office hours have
+//! weekdays and clock ranges, a phone has a number, materials name documents, a process has
+//! steps. Used to trust a weak label (上班时间 → 办理时间), to catch a mislabelled section (a
+//! 申报条件 heading over a list of documents), and to recognise sections whose labels were lost.
+//!
+//! These are shapes of content, keyed by the rubric's element names; labels, traps and
+//! placeholders are never here (they come from the rubric). An element a future rubric adds
+//! without a shape here is judged by its labels alone.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::dates::re;
+
+struct Shape {
+    element: &'static str,
+    /// Each distinct word found scores 1.
+    words: &'static [&'static str],
+    /// Each pattern found scores 2.
+    strong: &'static [&'static str],
+    /// Score needed to recognise the element from content alone.
+    alone: u32,
+}
+
+const SHAPES: &[Shape] = &[
+    Shape {
+        element: "设定依据",
+        words: &["条例", "办法", "规定", "法》", "第", "条"],
+        strong: &[
+            r"《[^》]{2,60}(?:法|条例|办法|规定|意见|通知|决定|细则|令|规则|规范)》",
+            r"第[一二三四五六七八九十百零〇\d]+条",
+            r"〔\d{4}〕|\[\d{4}\]",
+        ],
+        alone: 5,
+    },
+    Shape {
+        element: "申请条件",
+        words: &[
+            "年满",
+            "周岁",
+            "具有",
+            "具备",
+            "符合",
+            "户籍",
+            "居住",
+            "以上",
+            "以下",
+            "条件",
+            "应当",
+            "人员",
+            "家庭",
+            "低于",
+            "持有",
+            "满足",
+            "可以申领",
+            "可申请",
+            "之一",
+        ],
+        strong: &[],
+        alone: 4,
+    },
+    Shape {
+        element: "办理材料",
+        words: &[
+            "身份证",
+            "户口簿",
+            "户口本",
+            "原件",
+            "复印件",
+            "照片",
+            "相片",
+            "证明",
+            "申请表",
+            "登记表",
+            "证书",
+            "合同",
+            "执照",
+            "协议",
+            "一式",
+            "份",
+        ],
+        strong: &[],
+        alone: 4,
+    },
+    Shape {
+        element: "收费标准及依据",
+        words: &["收费", "工本费", "费用", "收取"],
+        strong: &[r"不收费|免费|免收|不收取|无偿", r"\d+(?:\.\d+)?\s*元"],
+        alone: 4,
+    },
+    Shape {
+        element: "办理地点",
+        words: &[
+            "路",
+            "街",
+            "巷",
+            "大道",
+            "号",
+            "楼",
+            "室",
+            "中心",
+            "派出所",
+            "办事处",
+            "社区",
+            "政府",
+            "服务站",
+            "机构",
+        ],
+        strong: &[r"大厅|窗口|\d+\s*(?:楼|层|室|号)|[路街道巷]\d+号"],
+        alone: 4,
+    },
+    Shape {
+        element: "办理时间",
+        words: &["上午", "下午", "节假日", "工作日", "每天", "全天", "双休"],
+        strong: &[
+            r"周[一二三四五六日天]|星期[一二三四五六日天]",
+            r"\d{1,2}\s*[:：]\s*\d{2}\s*[-—~－至到]+\s*\d{1,2}\s*[:：]\s*\d{2}",
+        ],
+        alone: 4,
+    },
+    Shape {
+        element: "联系电话",
+        words: &["电话", "咨询"],
+        strong: &[
+            r"(?:^|[^\d])(?:0\d{2,3}\s*[-－—]?\s*\d{7,8}|1[3-9]\d{9}|\d{7,8}|12345)(?:[^\d]|$)",
+        ],
+        alone: 4,
+    },
+    Shape {
+        element: "办理流程",
+        words: &[
+            "申请",
+            "受理",
+            "审核",
+            "审查",
+            "审批",
+            "审验",
+            "查验",
+            "核查",
+            "提交",
+            "领取",
+            "办结",
+            "公示",
+            "发放",
+            "决定",
+            "送达",
+            "出具",
+            "告知",
+            "填写",
+            "初审",
+            "复审",
+            "工作人员",
+            "申请人",
+            "窗口",
+            "→",
+            "——",
+        ],
+        strong: &[r"(?:^|\s)[1１一][、.．].*(?:\s|；|;)[2２二][、.．]"],
+        alone: 6,
+    },
+];
+
+struct Compiled {
+    element: &'static str,
+    words: &'static [&'static str],
+    strong: Vec<Regex>,
+    alone: u32,
+}
+
+static COMPILED: LazyLock<Vec<Compiled>> = LazyLock::new(|| {
+    SHAPES
+        .iter()
+        .map(|s| Compiled {
+            element: s.element,
+            words: s.words,
+            strong: s.strong.iter().map(|p| re(p)).collect(),
+            alone: s.alone,
+        })
+        .collect()
+});
+
+/// How much `value` looks like the element named `element` (0 = not at all; `None` = the
+/// element has no known shape).
+pub fn score(element: &str, value: &str) -> Option<u32> {
+    let c = COMPILED.iter().find(|c| c.element == element)?;
+    let words = c.words.iter().filter(|w| value.contains(*w)).count() as u32;
+    let strong = c.strong.iter().filter(|r| r.is_match(value)).count() as u32;
+    Some(words + 2 * strong)
+}
+
+/// The score at which content alone names the element.
+pub fn alone(element: &str) -> Option<u32> {
+    COMPILED
+        .iter()
+        .find(|c| c.element == element)
+        .map(|c| c.alone)
+}
+
+/// Words of a service's name (申领, 登记, 许可 …): a title with one is an item name.
+pub const SERVICE_NAME_WORDS: &[&str] = &[
+    "办理", "申领", "登记", "许可", "审批", "认定", "指南", "申请", "置换", "保障", "备案", "核准",
+    "换领", "补领", "办证", "确认", "给付", "注册", "变更", "注销", "发放", "补贴", "证明", "审核",
+    "核发", "年检", "证",
+];
+
+/// Genre words of a disclosure catalogue (标准目录): pages that list elements as columns.
+pub const CATALOGUE_WORDS: &[&str] = &[
+    "公开事项",
+    "公开内容",
+    "公开依据",
+    "公开时限",
+    "公开主体",
+    "公开方式",
+    "公开层级",
+    "公开渠道",
+    "公开对象",
+];

@@ -1,0 +1,214 @@
+//! The facts of one page: the entry points that tie decoding, parsing and every extractor
+//! together, and the stable JSON shape `kaohe inspect` prints.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use url::Url;
+
+use crate::column::{self, ColumnSource};
+use crate::decode::{DecidedBy, decode};
+use crate::doc::Doc;
+use crate::guide::{Guide, guide};
+use crate::listing::{Entry, entries, newest};
+use crate::published::{Dated, published};
+use crate::sniff::{AttachmentKind, Magic, attachment_kind, is_soft_404, magic};
+use crate::vocab::Vocabulary;
+
+/// What a page is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A column's list of items.
+    List,
+    Article,
+    /// A service guide (办事指南).
+    Guide,
+    /// A file (doc, xls, pdf …), not a page.
+    Attachment,
+    /// Home, navigation, search, error pages.
+    Other,
+}
+
+/// How the body was turned into text.
+#[derive(Clone, Debug, Serialize)]
+pub struct EncodingFacts {
+    pub encoding: &'static str,
+    pub decided_by: DecidedBy,
+    pub declared: Option<&'static str>,
+    pub had_errors: bool,
+}
+
+/// The facts of one page. Field order and names are the documented JSON shape.
+#[derive(Clone, Debug, Serialize)]
+pub struct PageFacts {
+    pub kind: Kind,
+    pub title: Option<String>,
+    pub column_path: Vec<String>,
+    /// Publication date of an article or guide, YYYY-MM-DD.
+    pub published: Option<NaiveDate>,
+    /// Where `published` was read, and the text it was read from.
+    pub published_from: Option<Dated>,
+    /// List entries (title, url, date); also the dated links of other pages.
+    pub entries: Vec<Entry>,
+    /// The newest date among the main (non-sidebar) entries.
+    pub newest_entry: Option<NaiveDate>,
+    pub guide: Option<Guide>,
+    pub column_source: Option<ColumnSource>,
+    pub encoding: Option<EncodingFacts>,
+    pub attachment: Option<AttachmentKind>,
+    /// The page says it does not exist (whatever its HTTP status).
+    pub soft_404: bool,
+}
+
+/// Minimum main entries for a page to be a list even when it has article signals.
+const LIST_MIN_ENTRIES: usize = 5;
+/// A main text block this long makes a page an article.
+const ARTICLE_TEXT_CHARS: usize = 200;
+
+/// The facts of a fetched body. `content_type` is the raw header value.
+pub fn page(url: &Url, bytes: &[u8], content_type: Option<&str>, vocab: &Vocabulary) -> PageFacts {
+    let head = &bytes[..bytes.len().min(1024)];
+    let m = magic(head);
+    let html_type = content_type.is_none_or(|ct| {
+        let ct = ct.to_ascii_lowercase();
+        ct.contains("html") || ct.contains("xml") || ct.starts_with("text/")
+    });
+    if !matches!(m, Magic::Html | Magic::Unknown | Magic::Empty) || !html_type {
+        return attachment_facts(attachment_kind(url, content_type, head));
+    }
+    let d = decode(bytes, content_type, Some(url));
+    let plain = content_type.is_some_and(|ct| ct.to_ascii_lowercase().starts_with("text/plain"))
+        || (content_type.is_none() && !looks_like_html(&d.text));
+    let mut facts = if plain {
+        page_text(Some(url), &d.text, vocab)
+    } else {
+        page_html(url, &d.text, vocab)
+    };
+    facts.encoding = Some(EncodingFacts {
+        encoding: d.encoding,
+        decided_by: d.decided_by,
+        declared: d.declared,
+        had_errors: d.had_errors,
+    });
+    facts
+}
+
+fn attachment_facts(a: AttachmentKind) -> PageFacts {
+    PageFacts {
+        kind: Kind::Attachment,
+        title: None,
+        column_path: Vec::new(),
+        published: None,
+        published_from: None,
+        entries: Vec::new(),
+        newest_entry: None,
+        guide: None,
+        column_source: None,
+        encoding: None,
+        attachment: Some(a),
+        soft_404: false,
+    }
+}
+
+/// Text that has tags: `<html`, `<body`, `<div`, `<p>`, `<table` … near its start.
+pub fn looks_like_html(text: &str) -> bool {
+    let head = crate::text::clip_bytes(text, 8192).to_ascii_lowercase();
+    [
+        "<html",
+        "<!doctype",
+        "<body",
+        "<div",
+        "<p>",
+        "<p ",
+        "<table",
+        "<head",
+        "<meta",
+        "<title",
+    ]
+    .iter()
+    .any(|t| head.contains(t))
+}
+
+/// The facts of decoded HTML.
+pub fn page_html(url: &Url, html: &str, vocab: &Vocabulary) -> PageFacts {
+    let doc = Doc::from_html(html);
+    let links = doc
+        .html
+        .as_ref()
+        .map(|h| crate::links::links_in(h, url, encoding_rs::UTF_8))
+        .unwrap_or_default();
+    facts_of(&doc, Some(url), &links, vocab, is_soft_404(html))
+}
+
+/// The facts of a page's visible text (one block per line; `|` between table cells).
+pub fn page_text(url: Option<&Url>, text: &str, vocab: &Vocabulary) -> PageFacts {
+    let doc = Doc::from_text(text);
+    facts_of(&doc, url, &[], vocab, is_soft_404(text))
+}
+
+fn facts_of(
+    doc: &Doc,
+    url: Option<&Url>,
+    links: &[crate::Link],
+    vocab: &Vocabulary,
+    soft_404: bool,
+) -> PageFacts {
+    let title = column::title(doc);
+    let (column_path, column_source) = column::column_path(doc);
+    let entries = match url {
+        Some(u) => entries(doc, u),
+        None => {
+            let placeholder = Url::parse("http://localhost/").ok();
+            placeholder.map(|u| entries(doc, &u)).unwrap_or_default()
+        }
+    };
+    let newest_entry = newest(&entries);
+    let main_entries = entries.iter().filter(|e| e.main).count();
+    let guide = if soft_404 {
+        None
+    } else {
+        guide(doc, title.as_deref(), links, vocab)
+    };
+    let dated = published(doc, url);
+    let long_text = doc.lines.iter().any(|l| {
+        l.region == crate::doc::Region::Main
+            && l.cells.is_empty()
+            && l.text.chars().count() >= ARTICLE_TEXT_CHARS
+    });
+    let labelled_date = dated
+        .as_ref()
+        .is_some_and(|d| !matches!(d.source, crate::published::DateSource::Url));
+    let kind = if soft_404 {
+        Kind::Other
+    } else if guide.is_some() {
+        Kind::Guide
+    } else if main_entries >= LIST_MIN_ENTRIES && !(labelled_date && long_text) {
+        Kind::List
+    } else if labelled_date {
+        Kind::Article
+    } else if main_entries >= 1 {
+        Kind::List
+    } else if long_text {
+        Kind::Article
+    } else {
+        Kind::Other
+    };
+    let published = match kind {
+        Kind::Article | Kind::Guide => dated.as_ref().map(|d| d.date),
+        _ => None,
+    };
+    PageFacts {
+        kind,
+        title,
+        column_path,
+        published,
+        published_from: if published.is_some() { dated } else { None },
+        entries,
+        newest_entry,
+        guide,
+        column_source,
+        encoding: None,
+        attachment: None,
+        soft_404,
+    }
+}

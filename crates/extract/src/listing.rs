@@ -1,0 +1,171 @@
+//! Column-list entries: links whose own list item (`<li>`, table row, `<dd>` …) carries a date.
+//!
+//! For each link with a title-like text, the nearest ancestors are searched for a date outside
+//! the link text, stopping at the first ancestor that holds a second entry (that one is the
+//! list, not the item). A date inside the title ("2018年1月3日 热线在线收听") is the subject,
+//! not the entry date, unless it stands at the end of the title by itself.
+
+use chrono::NaiveDate;
+use scraper::ElementRef;
+use serde::Serialize;
+use url::Url;
+
+use crate::dates::find_dates;
+use crate::doc::{Doc, Region};
+use crate::text::collapse_ws;
+
+/// One entry of a column list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    pub title: String,
+    pub url: Option<Url>,
+    pub date: NaiveDate,
+    /// The entry sits in the page's main content (not a sidebar or a hidden tab).
+    #[serde(skip)]
+    pub main: bool,
+}
+
+const MAX_ENTRIES: usize = 5_000;
+const MIN_TITLE_CHARS: usize = 4;
+const MAX_LEVELS: usize = 4;
+
+pub fn entries(doc: &Doc, page: &Url) -> Vec<Entry> {
+    match &doc.html {
+        Some(html) => html_entries(html, page),
+        None => text_entries(doc),
+    }
+}
+
+fn html_entries(html: &scraper::Html, page: &Url) -> Vec<Entry> {
+    let base = crate::links::document_base(html, page);
+    let sel = crate::links::selector("a[href]");
+    let anchors: Vec<ElementRef<'_>> = html.select(&sel).collect();
+    let mut out = Vec::new();
+    for a in anchors {
+        if out.len() >= MAX_ENTRIES {
+            break;
+        }
+        let Some(title) = anchor_title(a) else {
+            continue;
+        };
+        let region = crate::doc::region_of(a);
+        // Menus carry no dates, so navigation needs no exclusion (and class-name guesses
+        // about "header" wrappers are unreliable on tag soup); footers do carry dates.
+        if region == Region::Footer {
+            continue;
+        }
+        let Some(date) = entry_date(a, &title) else {
+            continue;
+        };
+        let href = a.value().attr("href").unwrap_or("").trim();
+        let url = if href.is_empty() || href.starts_with('#') {
+            None
+        } else {
+            base.join(href)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https"))
+        };
+        out.push(Entry {
+            title,
+            url,
+            date,
+            main: matches!(region, Region::Main | Region::Nav | Region::Header),
+        });
+    }
+    out
+}
+
+/// The link's title: its text, or its `title` attribute when the text is cut short with "…".
+fn anchor_title(a: ElementRef<'_>) -> Option<String> {
+    let text = collapse_ws(&a.text().collect::<String>());
+    let attr = a.value().attr("title").map(collapse_ws);
+    let cut = text.ends_with("...") || text.ends_with('…') || text.ends_with("..");
+    let title = match attr {
+        Some(t) if cut && t.chars().count() > text.chars().count() => t,
+        Some(t) if text.is_empty() => t,
+        _ => text,
+    };
+    let han = title.chars().filter(|c| is_han(*c)).count();
+    (title.chars().count() >= MIN_TITLE_CHARS && han >= 2).then_some(title)
+}
+
+pub(crate) fn is_han(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c)
+}
+
+fn is_entry_anchor(a: ElementRef<'_>) -> bool {
+    let text = collapse_ws(&a.text().collect::<String>());
+    text.chars().filter(|c| is_han(*c)).count() >= 2
+        && text.chars().count() >= MIN_TITLE_CHARS
+        && a.value().attr("href").is_some()
+}
+
+fn entry_date(a: ElementRef<'_>, title: &str) -> Option<NaiveDate> {
+    let own = collapse_ws(&a.text().collect::<String>());
+    let mut node = a;
+    for _ in 0..MAX_LEVELS {
+        let Some(parent) = node.parent().and_then(ElementRef::wrap) else {
+            break;
+        };
+        let others = parent
+            .descendants()
+            .filter_map(ElementRef::wrap)
+            .filter(|e| e.value().name() == "a" && *e != a && is_entry_anchor(*e))
+            .count();
+        if others > 0 {
+            break;
+        }
+        let full = collapse_ws(&parent.text().collect::<String>());
+        if full.chars().count() > own.chars().count() + 80 {
+            // A paragraph of prose around a link is not a list item.
+            break;
+        }
+        let rest = full.replacen(&own, " ", 1);
+        if let Some(h) = find_dates(&rest).first() {
+            return Some(h.date);
+        }
+        node = parent;
+    }
+    // A date standing alone at the end of the title: "通知公告标题 (2018-01-04)".
+    let hits = find_dates(title);
+    let last = hits.last()?;
+    let hw = crate::text::halfwidth(title);
+    let tail = hw[last.end..]
+        .trim_matches(|c: char| c.is_whitespace() || matches!(c, ')' | ']' | '）' | '】' | '〕'));
+    let before = hw[..last.start].trim_end();
+    let opened = before.ends_with(['(', '[', '（', '【']) || hw[..last.start].ends_with(' ');
+    (tail.is_empty() && opened && before.chars().count() >= MIN_TITLE_CHARS).then_some(last.date)
+}
+
+/// Plain-text input: a line with a title and a date (and no label before the date).
+fn text_entries(doc: &Doc) -> Vec<Entry> {
+    doc.lines
+        .iter()
+        .filter_map(|l| {
+            let hits = find_dates(&l.text);
+            let h = hits.first()?;
+            let hw = crate::text::halfwidth(&l.text);
+            let title = collapse_ws(&format!("{} {}", &hw[..h.start], &hw[h.end..]))
+                .trim_matches(|c: char| c.is_whitespace() || c == '|')
+                .to_owned();
+            let title = strip_time(&title);
+            let han = title.chars().filter(|c| is_han(*c)).count();
+            (han >= 6 && !title.contains(['：', ':'])).then_some(Entry {
+                title,
+                url: None,
+                date: h.date,
+                main: true,
+            })
+        })
+        .collect()
+}
+
+fn strip_time(s: &str) -> String {
+    let t = s.trim_start_matches(|c: char| c.is_ascii_digit() || c == ':' || c == ' ');
+    collapse_ws(t)
+}
+
+/// The newest date among the main entries (sidebars never make a column look fresh).
+pub fn newest(entries: &[Entry]) -> Option<NaiveDate> {
+    entries.iter().filter(|e| e.main).map(|e| e.date).max()
+}

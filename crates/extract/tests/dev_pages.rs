@@ -1,0 +1,203 @@
+//! The extractor on the real pages in `../shared/dev-pages/` against their labels
+//! (labels.json, made by reading each file). Prints precision and recall per element and
+//! asserts the thresholds of issue 4: each element judged right on >= 95% of the guide pages,
+//! no element's precision below 0.95, the non-guide page yields no guide, every list and
+//! article page gets its dates right. Elements the labeller marked `uncertain` (a careful
+//! assessor could decide either way) are left out of the counts and listed.
+
+#![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failed test
+
+use std::path::PathBuf;
+
+use extract::{Kind, Vocabulary};
+use serde_json::Value;
+
+fn root() -> Option<PathBuf> {
+    let p = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/dev-pages"
+    ));
+    if p.join("labels.json").is_file() {
+        Some(p)
+    } else {
+        println!("跳过：找不到 {}", p.display());
+        None
+    }
+}
+
+fn labels(root: &std::path::Path) -> Value {
+    serde_json::from_slice(&std::fs::read(root.join("labels.json")).unwrap()).unwrap()
+}
+
+fn page_url(entry: &Value, file: &str) -> url::Url {
+    entry["source_url"]
+        .as_str()
+        .and_then(|s| s.split_whitespace().next())
+        .and_then(|s| url::Url::parse(s).ok())
+        .unwrap_or_else(|| url::Url::parse(&format!("http://dev-pages.invalid/{file}")).unwrap())
+}
+
+#[test]
+fn guide_elements_precision_and_recall() {
+    let Some(root) = root() else { return };
+    let labels = labels(&root);
+    let vocab = Vocabulary::bundled().unwrap();
+    let schema = labels["schema"]["elements"].as_object().unwrap();
+    // schema key → rubric element name (the schema's text before any note in parentheses).
+    let keys: Vec<(String, String)> = schema
+        .iter()
+        .map(|(k, v)| {
+            let name = v.as_str().unwrap().split(" (").next().unwrap().to_owned();
+            assert!(
+                vocab.element_index(&name).is_some(),
+                "{name} not in the rubric"
+            );
+            (k.clone(), name)
+        })
+        .collect();
+    // (tp, fp, fn, tn) per element.
+    let mut counts = vec![(0u32, 0u32, 0u32, 0u32); keys.len()];
+    let mut mistakes = Vec::new();
+    let mut skipped = Vec::new();
+    for g in labels["service_guides"].as_array().unwrap() {
+        let file = g["file"].as_str().unwrap();
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        let facts = extract::page_text(None, &text, &vocab);
+        if !g["is_service_guide"].as_bool().unwrap() {
+            assert!(
+                facts.guide.is_none(),
+                "{file}: not a guide, but {:#?}",
+                facts.guide
+            );
+            assert_ne!(facts.kind, Kind::Guide);
+            println!("{file}: 非办事指南，未识别为指南 ✓");
+            continue;
+        }
+        let guide = facts
+            .guide
+            .as_ref()
+            .unwrap_or_else(|| panic!("{file}: a guide, but none found"));
+        assert_eq!(facts.kind, Kind::Guide, "{file}");
+        let uncertain: Vec<&str> = g["uncertain"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        for (k, (key, name)) in keys.iter().enumerate() {
+            let truth = g["elements"][key].as_bool().unwrap();
+            let got = guide.element(name).unwrap();
+            if uncertain.contains(&key.as_str()) {
+                skipped.push(format!("{file} {name}: 标注存疑，得到 {}", got.present));
+                continue;
+            }
+            let c = &mut counts[k];
+            match (got.present, truth) {
+                (true, true) => c.0 += 1,
+                (true, false) => c.1 += 1,
+                (false, true) => c.2 += 1,
+                (false, false) => c.3 += 1,
+            }
+            if got.present != truth {
+                mistakes.push(format!("{file} {name}: 应为 {truth}，得到 {got:?}"));
+            }
+        }
+    }
+    println!(
+        "{:<10} {:>4} {:>4} {:>4} {:>4} {:>9} {:>7} {:>7}",
+        "要素", "TP", "FP", "FN", "TN", "precision", "recall", "right"
+    );
+    let mut failed = Vec::new();
+    for ((_, name), (tp, fp, fn_, tn)) in keys.iter().zip(&counts) {
+        let precision = if tp + fp == 0 {
+            1.0
+        } else {
+            *tp as f64 / (tp + fp) as f64
+        };
+        let recall = if tp + fn_ == 0 {
+            1.0
+        } else {
+            *tp as f64 / (tp + fn_) as f64
+        };
+        let right = (tp + tn) as f64 / (tp + fp + fn_ + tn).max(1) as f64;
+        println!(
+            "{name:<10} {tp:>4} {fp:>4} {fn_:>4} {tn:>4} {precision:>9.3} {recall:>7.3} {right:>7.3}"
+        );
+        if precision < 0.95 || right < 0.95 {
+            failed.push(name.clone());
+        }
+    }
+    for s in &skipped {
+        println!("存疑（不计）：{s}");
+    }
+    for m in &mistakes {
+        println!("错误：{m}");
+    }
+    assert!(
+        failed.is_empty(),
+        "below threshold: {failed:?}\n{mistakes:#?}"
+    );
+}
+
+#[test]
+fn article_publication_dates() {
+    let Some(root) = root() else { return };
+    let labels = labels(&root);
+    let vocab = Vocabulary::bundled().unwrap();
+    for a in labels["article_pages"].as_array().unwrap() {
+        let file = a["file"].as_str().unwrap();
+        let bytes = std::fs::read(root.join(file)).unwrap();
+        let facts = extract::page(&page_url(a, file), &bytes, None, &vocab);
+        let want = a["publication_date"].as_str();
+        let got = facts.published.map(|d| d.to_string());
+        println!(
+            "{file}: {:?} {got:?} via {:?}",
+            facts.kind, facts.published_from
+        );
+        assert_eq!(got.as_deref(), want, "{file}");
+        if want.is_some() {
+            assert_eq!(facts.kind, Kind::Article, "{file}");
+        }
+    }
+}
+
+#[test]
+fn list_entries_and_newest_dates() {
+    let Some(root) = root() else { return };
+    let labels = labels(&root);
+    let vocab = Vocabulary::bundled().unwrap();
+    for l in labels["list_pages"].as_array().unwrap() {
+        let file = l["file"].as_str().unwrap();
+        let bytes = std::fs::read(root.join(file)).unwrap();
+        let facts = extract::page(&page_url(l, file), &bytes, None, &vocab);
+        let want = l["entries"].as_array().unwrap();
+        println!(
+            "{file}: {:?} ({:?}), {} entries (labels: {}), newest {:?}",
+            facts.kind,
+            facts.published_from,
+            facts.entries.len(),
+            want.len(),
+            facts.newest_entry
+        );
+        assert_eq!(facts.kind, Kind::List, "{file}");
+        for w in want {
+            let title = w["title"]
+                .as_str()
+                .unwrap()
+                .trim_end_matches("...")
+                .trim_end_matches('…');
+            let date = w["date"].as_str().unwrap();
+            let found = facts.entries.iter().any(|e| {
+                e.date.to_string() == date
+                    && (e.title.starts_with(title)
+                        || title.starts_with(e.title.trim_end_matches("...")))
+            });
+            assert!(found, "{file}: entry {title} {date} not found");
+        }
+        assert_eq!(
+            facts.newest_entry.map(|d| d.to_string()).as_deref(),
+            l["newest_date"].as_str(),
+            "{file}"
+        );
+    }
+}
