@@ -3,6 +3,7 @@
 //! (0 success, 1 the checked thing has problems, 2 the command could not do its job).
 
 mod cli_zh;
+mod demo_site_cmd;
 mod rubric_cmd;
 
 use std::process::ExitCode;
@@ -23,6 +24,9 @@ enum Command {
     /// 查看或校验考核指标体系（评分细则）
     #[command(subcommand)]
     Rubric(rubric_cmd::RubricCmd),
+    /// 示例门户网站：启动、写成静态文件、输出标准答案
+    #[command(subcommand, name = "demo-site")]
+    DemoSite(demo_site_cmd::DemoSiteCmd),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +50,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Rubric(cmd) => rubric_cmd::run(cmd),
+        Command::DemoSite(cmd) => demo_site_cmd::run(cmd),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,407 @@
+//! Attachments with real bytes: a compound file (OLE2/CFB) with a `WordDocument` stream for
+//! .doc and a BIFF8 `Workbook` stream for .xls, a zip package for .docx, a PDF with CJK text.
+//! Minimal but of the type their extension says, so a checker that sniffs magic bytes or
+//! opens the container finds what it expects.
+
+use chrono::NaiveDate;
+
+use crate::rng::hs;
+
+/// `/d/file/p/2017/12-19/3fa2c91b4d2a0.doc`: hash, article id (hex) and attachment number.
+pub fn attachment_path(seed: u64, id: u64, k: u32, date: NaiveDate, ext: &str) -> String {
+    format!(
+        "/d/file/p/{}/{}{:x}{k}.{ext}",
+        date.format("%Y/%m-%d"),
+        name_hash(seed, id, k),
+        id
+    )
+}
+
+fn name_hash(seed: u64, id: u64, k: u32) -> String {
+    format!("{:08x}", hs(seed, "att", &[id, u64::from(k)]) & 0xffff_ffff)
+}
+
+/// Parses an attachment path into (article id, attachment number, extension, date text).
+pub fn parse_attachment(seed: u64, path: &str) -> Option<(u64, u32, String, String)> {
+    let rest = path.strip_prefix("/d/file/p/")?;
+    let mut parts = rest.split('/');
+    let (y, md, file) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let (stem, ext) = file.rsplit_once('.')?;
+    if stem.len() < 10 || !stem.is_ascii() {
+        return None;
+    }
+    let (hash, tail) = stem.split_at(8);
+    let (idhex, k) = tail.split_at(tail.len() - 1);
+    let k: u32 = k.parse().ok()?;
+    let id = u64::from_str_radix(idhex, 16).ok()?;
+    (name_hash(seed, id, k) == hash).then(|| (id, k, ext.to_string(), format!("{y}/{md}")))
+}
+
+/// MIME type by extension.
+pub fn content_type(ext: &str) -> &'static str {
+    match ext {
+        "doc" => "application/msword",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xls" => "application/vnd.ms-excel",
+        "pdf" => "application/pdf",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The bytes of a file of this type whose visible text is `title` and `lines`.
+pub fn file_bytes(ext: &str, title: &str, lines: &[String]) -> Vec<u8> {
+    match ext {
+        "doc" => cfb("WordDocument", &word_stream(title, lines)),
+        "xls" => cfb("Workbook", &biff8(title, lines)),
+        "docx" => docx(title, lines),
+        _ => pdf(title, lines),
+    }
+}
+
+const ENDOFCHAIN: u32 = 0xFFFF_FFFE;
+const FREESECT: u32 = 0xFFFF_FFFF;
+const FATSECT: u32 = 0xFFFF_FFFD;
+const NOSTREAM: u32 = 0xFFFF_FFFF;
+
+/// A version-3 compound file holding one stream. The stream is padded to at least 4096 bytes
+/// so that it lives in regular sectors (no mini stream needed).
+fn cfb(stream_name: &str, data: &[u8]) -> Vec<u8> {
+    let mut data = data.to_vec();
+    if data.len() < 4096 {
+        data.resize(4096, 0);
+    }
+    data.truncate(126 * 512);
+    let size = data.len();
+    let nsec = size.div_ceil(512);
+    data.resize(nsec * 512, 0);
+    let mut out = Vec::with_capacity(512 * (3 + nsec));
+    // Header.
+    out.extend_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    out.extend_from_slice(&[0; 16]);
+    out.extend_from_slice(&0x003Eu16.to_le_bytes());
+    out.extend_from_slice(&0x0003u16.to_le_bytes());
+    out.extend_from_slice(&0xFFFEu16.to_le_bytes());
+    out.extend_from_slice(&9u16.to_le_bytes());
+    out.extend_from_slice(&6u16.to_le_bytes());
+    out.extend_from_slice(&[0; 6]);
+    out.extend_from_slice(&0u32.to_le_bytes()); // directory sectors (0 in v3)
+    out.extend_from_slice(&1u32.to_le_bytes()); // FAT sectors
+    out.extend_from_slice(&1u32.to_le_bytes()); // first directory sector
+    out.extend_from_slice(&0u32.to_le_bytes()); // transaction signature
+    out.extend_from_slice(&4096u32.to_le_bytes()); // mini stream cutoff
+    out.extend_from_slice(&ENDOFCHAIN.to_le_bytes()); // first mini FAT sector
+    out.extend_from_slice(&0u32.to_le_bytes());
+    out.extend_from_slice(&ENDOFCHAIN.to_le_bytes()); // first DIFAT sector
+    out.extend_from_slice(&0u32.to_le_bytes());
+    out.extend_from_slice(&0u32.to_le_bytes()); // DIFAT[0]: the FAT is sector 0
+    for _ in 1..109 {
+        out.extend_from_slice(&FREESECT.to_le_bytes());
+    }
+    debug_assert_eq!(out.len(), 512);
+    // Sector 0: FAT.
+    let mut fat = vec![FREESECT; 128];
+    fat[0] = FATSECT;
+    fat[1] = ENDOFCHAIN;
+    for s in 0..nsec {
+        fat[2 + s] = if s + 1 == nsec {
+            ENDOFCHAIN
+        } else {
+            (3 + s) as u32
+        };
+    }
+    for v in fat {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    // Sector 1: directory (root, the stream, two unused entries).
+    out.extend_from_slice(&dir_entry("Root Entry", 5, 1, ENDOFCHAIN, 0));
+    out.extend_from_slice(&dir_entry(stream_name, 2, NOSTREAM, 2, size as u64));
+    out.extend_from_slice(&dir_entry("", 0, NOSTREAM, 0, 0));
+    out.extend_from_slice(&dir_entry("", 0, NOSTREAM, 0, 0));
+    out.extend_from_slice(&data);
+    out
+}
+
+fn dir_entry(name: &str, kind: u8, child: u32, start: u32, size: u64) -> [u8; 128] {
+    let mut e = [0u8; 128];
+    let units: Vec<u16> = name.encode_utf16().collect();
+    for (i, u) in units.iter().take(31).enumerate() {
+        e[i * 2..i * 2 + 2].copy_from_slice(&u.to_le_bytes());
+    }
+    let len: u16 = if name.is_empty() {
+        0
+    } else {
+        ((units.len().min(31) + 1) * 2) as u16
+    };
+    e[64..66].copy_from_slice(&len.to_le_bytes());
+    e[66] = kind;
+    e[67] = 1; // black
+    e[68..72].copy_from_slice(&NOSTREAM.to_le_bytes());
+    e[72..76].copy_from_slice(&NOSTREAM.to_le_bytes());
+    e[76..80].copy_from_slice(&child.to_le_bytes());
+    e[116..120].copy_from_slice(&start.to_le_bytes());
+    e[120..128].copy_from_slice(&size.to_le_bytes());
+    e
+}
+
+/// A Word-like stream: the FIB magic (wIdent 0xA5EC, nFib 0x00C1) then the text in UTF-16.
+fn word_stream(title: &str, lines: &[String]) -> Vec<u8> {
+    let mut v = vec![0xEC, 0xA5, 0xC1, 0x00];
+    v.resize(1024, 0);
+    let text = std::iter::once(title.to_string())
+        .chain(lines.iter().cloned())
+        .collect::<Vec<_>>()
+        .join("\r");
+    for u in text.encode_utf16() {
+        v.extend_from_slice(&u.to_le_bytes());
+    }
+    v
+}
+
+fn rec(out: &mut Vec<u8>, kind: u16, body: &[u8]) {
+    out.extend_from_slice(&kind.to_le_bytes());
+    out.extend_from_slice(&(body.len() as u16).to_le_bytes());
+    out.extend_from_slice(body);
+}
+
+fn bof(dt: u16) -> Vec<u8> {
+    let mut b = Vec::new();
+    b.extend_from_slice(&0x0600u16.to_le_bytes());
+    b.extend_from_slice(&dt.to_le_bytes());
+    b.extend_from_slice(&0x0DBBu16.to_le_bytes());
+    b.extend_from_slice(&0x07CCu16.to_le_bytes());
+    b.extend_from_slice(&0u32.to_le_bytes());
+    b.extend_from_slice(&0x0006u32.to_le_bytes());
+    b
+}
+
+fn xl_string(s: &str, wide_len: bool) -> Vec<u8> {
+    let units: Vec<u16> = s.encode_utf16().collect();
+    let mut b = Vec::new();
+    if wide_len {
+        b.extend_from_slice(&(units.len() as u16).to_le_bytes());
+    } else {
+        b.push(units.len().min(255) as u8);
+    }
+    b.push(1); // UTF-16LE
+    for u in units {
+        b.extend_from_slice(&u.to_le_bytes());
+    }
+    b
+}
+
+/// A minimal BIFF8 workbook: one sheet "Sheet1", the title in A1 and one line per row.
+fn biff8(title: &str, lines: &[String]) -> Vec<u8> {
+    let rows: Vec<&str> = std::iter::once(title)
+        .chain(lines.iter().map(String::as_str))
+        .take(200)
+        .collect();
+    // Sheet substream.
+    let mut sheet = Vec::new();
+    rec(&mut sheet, 0x0809, &bof(0x0010));
+    let mut dim = Vec::new();
+    dim.extend_from_slice(&0u32.to_le_bytes());
+    dim.extend_from_slice(&(rows.len() as u32).to_le_bytes());
+    dim.extend_from_slice(&0u16.to_le_bytes());
+    dim.extend_from_slice(&1u16.to_le_bytes());
+    dim.extend_from_slice(&0u16.to_le_bytes());
+    rec(&mut sheet, 0x0200, &dim);
+    for (r, text) in rows.iter().enumerate() {
+        let mut b = Vec::new();
+        b.extend_from_slice(&(r as u16).to_le_bytes());
+        b.extend_from_slice(&0u16.to_le_bytes());
+        b.extend_from_slice(&15u16.to_le_bytes()); // default cell XF
+        b.extend_from_slice(&xl_string(
+            &text.chars().take(120).collect::<String>(),
+            true,
+        ));
+        rec(&mut sheet, 0x0204, &b); // LABEL
+    }
+    rec(&mut sheet, 0x000A, &[]);
+    // Globals.
+    let mut g = Vec::new();
+    rec(&mut g, 0x0809, &bof(0x0005));
+    rec(&mut g, 0x0042, &1200u16.to_le_bytes()); // CODEPAGE: UTF-16
+    let mut w1 = vec![0u8; 18];
+    w1[4..6].copy_from_slice(&0x3000u16.to_le_bytes());
+    w1[6..8].copy_from_slice(&0x2000u16.to_le_bytes());
+    w1[8..10].copy_from_slice(&0x0038u16.to_le_bytes());
+    w1[14..16].copy_from_slice(&1u16.to_le_bytes());
+    w1[16..18].copy_from_slice(&0x0258u16.to_le_bytes());
+    rec(&mut g, 0x003D, &w1); // WINDOW1
+    let mut font = vec![0u8; 14];
+    font[0..2].copy_from_slice(&200u16.to_le_bytes());
+    font[4..6].copy_from_slice(&0x7FFFu16.to_le_bytes());
+    font[6..8].copy_from_slice(&400u16.to_le_bytes());
+    font.extend_from_slice(&xl_string("宋体", false));
+    for _ in 0..5 {
+        rec(&mut g, 0x0031, &font); // FONT (index 4 is skipped by readers, so five)
+    }
+    for i in 0..16u16 {
+        let mut xf = vec![0u8; 20];
+        // Style XFs 0..14, cell XF 15.
+        let t: u16 = if i < 15 { 0xFFF5 } else { 0x0001 };
+        xf[4..6].copy_from_slice(&t.to_le_bytes());
+        xf[6] = 0x20;
+        rec(&mut g, 0x00E0, &xf);
+    }
+    let mut style = Vec::new();
+    style.extend_from_slice(&0x8000u16.to_le_bytes());
+    style.push(0);
+    style.push(0xFF);
+    rec(&mut g, 0x0293, &style); // STYLE (Normal)
+    let sheet_name = xl_string("Sheet1", false);
+    let bs_len = 4 + 8 + 2 + sheet_name.len();
+    let eof_len = 4;
+    let sheet_offset = (g.len() + bs_len + eof_len) as u32;
+    let mut bs = Vec::new();
+    bs.extend_from_slice(&sheet_offset.to_le_bytes());
+    bs.push(0);
+    bs.push(0);
+    bs.extend_from_slice(&sheet_name);
+    rec(&mut g, 0x0085, &bs); // BOUNDSHEET8
+    rec(&mut g, 0x000A, &[]);
+    g.extend_from_slice(&sheet);
+    g
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+fn xml_esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// A zip (stored entries) holding a minimal WordprocessingML package.
+fn docx(title: &str, lines: &[String]) -> Vec<u8> {
+    let ct = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#;
+    let rels = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
+    let mut body = String::new();
+    for l in std::iter::once(title.to_string()).chain(lines.iter().cloned()) {
+        body.push_str(&format!(
+            "<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>",
+            xml_esc(&l)
+        ));
+    }
+    let doc = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}<w:sectPr/></w:body></w:document>"
+    );
+    let files: [(&str, &[u8]); 3] = [
+        ("[Content_Types].xml", ct.as_bytes()),
+        ("_rels/.rels", rels.as_bytes()),
+        ("word/document.xml", doc.as_bytes()),
+    ];
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    // 2017-12-01 00:00 in DOS format, fixed so that bytes are deterministic.
+    let (dtime, ddate): (u16, u16) = (0, ((2017 - 1980) << 9) | (12 << 5) | 1);
+    for (name, data) in files {
+        let offset = out.len() as u32;
+        let crc = crc32(data);
+        let mut h = Vec::new();
+        h.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+        h.extend_from_slice(&20u16.to_le_bytes());
+        h.extend_from_slice(&0u16.to_le_bytes());
+        h.extend_from_slice(&0u16.to_le_bytes());
+        h.extend_from_slice(&dtime.to_le_bytes());
+        h.extend_from_slice(&ddate.to_le_bytes());
+        h.extend_from_slice(&crc.to_le_bytes());
+        h.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        h.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        h.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        h.extend_from_slice(&0u16.to_le_bytes());
+        h.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(&h);
+        out.extend_from_slice(data);
+        let mut c = Vec::new();
+        c.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+        c.extend_from_slice(&20u16.to_le_bytes());
+        c.extend_from_slice(&20u16.to_le_bytes());
+        c.extend_from_slice(&0u16.to_le_bytes());
+        c.extend_from_slice(&0u16.to_le_bytes());
+        c.extend_from_slice(&dtime.to_le_bytes());
+        c.extend_from_slice(&ddate.to_le_bytes());
+        c.extend_from_slice(&crc.to_le_bytes());
+        c.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        c.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        c.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        c.extend_from_slice(&[0; 12]);
+        c.extend_from_slice(&offset.to_le_bytes());
+        c.extend_from_slice(name.as_bytes());
+        central.extend_from_slice(&c);
+    }
+    let cd_offset = out.len() as u32;
+    out.extend_from_slice(&central);
+    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    out.extend_from_slice(&[0; 4]);
+    out.extend_from_slice(&3u16.to_le_bytes());
+    out.extend_from_slice(&3u16.to_le_bytes());
+    out.extend_from_slice(&(central.len() as u32).to_le_bytes());
+    out.extend_from_slice(&cd_offset.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out
+}
+
+/// A one-page PDF 1.4 with the text set in the standard CJK font STSong-Light (not embedded;
+/// every reader substitutes a Song face), so Chinese shows without shipping a font.
+fn pdf(title: &str, lines: &[String]) -> Vec<u8> {
+    let hex = |s: &str| {
+        s.encode_utf16()
+            .map(|u| format!("{u:04X}"))
+            .collect::<String>()
+    };
+    let mut content = format!("BT /F1 18 Tf 72 770 Td <{}> Tj ET\n", hex(title));
+    for (n, l) in lines.iter().take(40).enumerate() {
+        content.push_str(&format!(
+            "BT /F1 11 Tf 72 {} Td <{}> Tj ET\n",
+            740 - 18 * n as i64,
+            hex(&l.chars().take(45).collect::<String>())
+        ));
+    }
+    let objs = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{content}endstream", content.len()),
+        "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [6 0 R] >>".to_string(),
+        "<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor 7 0 R /DW 1000 >>".to_string(),
+        "<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>".to_string(),
+    ];
+    let mut out: Vec<u8> = b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objs.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objs.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
