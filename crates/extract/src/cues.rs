@@ -216,3 +216,10 @@ pub const CATALOGUE_WORDS: &[&str] = &[
     "公开渠道",
     "公开对象",
 ];
+
+/// Title endings of notices and news items (公告, 通知 …): such a page may name a service's
+/// time, place and materials, but it is not the service's guide.
+pub const NOTICE_TITLE_ENDINGS: &[&str] = &[
+    "公告", "通知", "公示", "通报", "简章", "启事", "通告", "意见", "决定", "报告", "讲话", "纪要",
+    "答复", "函", "新闻", "动态", "简报", "办法",
+];

@@ -58,6 +58,8 @@ pub struct PageFacts {
     pub attachment: Option<AttachmentKind>,
     /// The page says it does not exist (whatever its HTTP status).
     pub soft_404: bool,
+    /// A column list that says it has nothing (此栏目暂无任何新增信息): a blank column.
+    pub empty_list: bool,
 }
 
 /// Minimum main entries for a page to be a list even when it has article signals.
@@ -107,6 +109,7 @@ fn attachment_facts(a: AttachmentKind) -> PageFacts {
         encoding: None,
         attachment: Some(a),
         soft_404: false,
+        empty_list: false,
     }
 }
 
@@ -178,7 +181,8 @@ fn facts_of(
     let labelled_date = dated
         .as_ref()
         .is_some_and(|d| !matches!(d.source, crate::published::DateSource::Url));
-    let kind = if soft_404 {
+    let empty_list = main_entries == 0 && crate::listing::says_empty(doc);
+    let kind = if soft_404 || url.is_some_and(is_home) {
         Kind::Other
     } else if guide.is_some() {
         Kind::Guide
@@ -186,7 +190,7 @@ fn facts_of(
         Kind::List
     } else if labelled_date {
         Kind::Article
-    } else if main_entries >= 1 {
+    } else if main_entries >= 1 || empty_list {
         Kind::List
     } else if long_text {
         Kind::Article
@@ -210,5 +214,16 @@ fn facts_of(
         encoding: None,
         attachment: None,
         soft_404,
+        empty_list,
     }
+}
+
+/// A site's home page: the root path or a root index file. Its dated lists are kept (home
+/// freshness matters) but it is not a column list.
+fn is_home(url: &Url) -> bool {
+    let p = url.path().to_ascii_lowercase();
+    p == "/"
+        || ["/index.", "/default.", "/home."]
+            .iter()
+            .any(|h| p.starts_with(h) && !p[1..].contains('/'))
 }

@@ -140,7 +140,7 @@ pub fn guide(
         .iter()
         .filter(|l| !matches!(l.region, Region::Footer | Region::Nav | Region::Header))
         .collect();
-    if is_catalogue(title, &lines) {
+    if is_catalogue(title, &lines) || is_notice(title) {
         return None;
     }
     let segs = segment(&lines, vocab);
@@ -176,7 +176,7 @@ pub fn guide(
                     continue;
                 }
             }
-            seen[i] = true;
+            seen[i] |= !matches!(m, LabelMatch::Head(_));
             let base = match m {
                 LabelMatch::Exact(_) => 0.95,
                 LabelMatch::Suffix(_) => 0.85,
@@ -216,7 +216,9 @@ pub fn guide(
                 );
                 continue;
             }
-            labelled_present[i] = true;
+            // A head-word label (上班时间, 地址) is a weak sign: it fills an element on a page
+            // shown to be a guide, but does not make a contact page a guide.
+            labelled_present[i] |= !matches!(m, LabelMatch::Head(_));
             let conf = if shape == Some(0) { base - 0.2 } else { base };
             offer(
                 &mut facts[i],
@@ -231,13 +233,8 @@ pub fn guide(
         }
     }
 
-    let n_present = labelled_present.iter().filter(|p| **p).count();
-    let n_seen = seen.iter().filter(|p| **p).count();
-    if !(n_present >= 2 || (n_present >= 1 && n_seen >= 3)) {
-        return None;
-    }
-
     // Sections without a known label, recognised from their content.
+    let mut by_content = 0;
     for seg in unlabelled {
         let value = seg.value.join("\n");
         let Some(j) = best_shape(&value, vocab, None, |j, s| {
@@ -258,6 +255,13 @@ pub fn guide(
                 how: How::Content,
             },
         );
+        by_content += 1;
+    }
+
+    let strong = labelled_present.iter().filter(|p| **p).count();
+    let n_seen = seen.iter().filter(|p| **p).count();
+    if !(strong >= 2 || (strong >= 1 && (n_seen >= 3 || strong + by_content >= 3))) {
+        return None;
     }
 
     // The item name: a labelled 事项名称, else a title that names a service.
@@ -428,6 +432,18 @@ fn has_known_inline(t: &str, vocab: &Vocabulary) -> bool {
     inline_splits(&halfwidth(t), vocab, true)
         .iter()
         .any(|s| s.2.is_some())
+}
+
+fn is_notice(title: Option<&str>) -> bool {
+    let Some(t) = title else { return false };
+    let mut t = t.trim();
+    // "…的公告（征求意见稿）": the genre word sits before a trailing note in brackets.
+    if t.ends_with([')', '）'])
+        && let Some(i) = t.rfind(['(', '（'])
+    {
+        t = t[..i].trim_end();
+    }
+    cues::NOTICE_TITLE_ENDINGS.iter().any(|e| t.ends_with(e))
 }
 
 fn is_catalogue(title: Option<&str>, lines: &[&Line]) -> bool {
@@ -744,7 +760,25 @@ fn table_row(
         .iter()
         .all(|c| c.chars().count() <= MAX_LABEL_CHARS && !c.contains(SENTENCE_PUNCT));
     if labelled >= 2 && all_short && matches.windows(2).any(|w| w[0].is_some() && w[1].is_some()) {
-        // A header row: the elements are the columns.
+        // A header row: the elements are the columns. With fewer than three element
+        // columns it is some other table (a project list with 项目名称 and 联系电话), whose
+        // cells count only as weak labels.
+        let elements = matches
+            .iter()
+            .flatten()
+            .filter(|m| matches!(m, LabelMatch::Exact(_) | LabelMatch::Suffix(_)))
+            .map(|m| m.element())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+        let matches: Vec<Option<LabelMatch>> = matches
+            .into_iter()
+            .map(|m| match m {
+                Some(LabelMatch::Exact(i) | LabelMatch::Suffix(i)) if elements < 3 => {
+                    Some(LabelMatch::Head(i))
+                }
+                m => m,
+            })
+            .collect();
         for (c, m) in cells.iter().zip(&matches) {
             if let Some(m) = m {
                 segs.push(Seg::new(Some(c.clone()), vec![*m], "", How::ItemsTable));

@@ -5,7 +5,7 @@
 //! list, not the item). A date inside the title ("2018年1月3日 热线在线收听") is the subject,
 //! not the entry date, unless it stands at the end of the title by itself.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use scraper::ElementRef;
 use serde::Serialize;
 use url::Url;
@@ -26,7 +26,8 @@ pub struct Entry {
 }
 
 const MAX_ENTRIES: usize = 5_000;
-const MIN_TITLE_CHARS: usize = 4;
+/// Titles as short as a person's name (县长 pages list 周仁福) are entries when dated.
+const MIN_TITLE_CHARS: usize = 2;
 const MAX_LEVELS: usize = 4;
 
 pub fn entries(doc: &Doc, page: &Url) -> Vec<Entry> {
@@ -54,9 +55,6 @@ fn html_entries(html: &scraper::Html, page: &Url) -> Vec<Entry> {
         if region == Region::Footer {
             continue;
         }
-        let Some(date) = entry_date(a, &title) else {
-            continue;
-        };
         let href = a.value().attr("href").unwrap_or("").trim();
         let url = if href.is_empty() || href.starts_with('#') {
             None
@@ -64,6 +62,10 @@ fn html_entries(html: &scraper::Html, page: &Url) -> Vec<Entry> {
             base.join(href)
                 .ok()
                 .filter(|u| matches!(u.scheme(), "http" | "https"))
+        };
+        let link_date = url.as_ref().and_then(crate::dates::url_date);
+        let Some(date) = entry_date(a, &title, link_date) else {
+            continue;
         };
         out.push(Entry {
             title,
@@ -100,7 +102,27 @@ fn is_entry_anchor(a: ElementRef<'_>) -> bool {
         && a.value().attr("href").is_some()
 }
 
-fn entry_date(a: ElementRef<'_>, title: &str) -> Option<NaiveDate> {
+/// A year-less "07-06" / "7月6日" (home-page lists), dated in the year of the entry's own
+/// URL date (the CMS path `/2018-07-11/6358.html`): the latest such day not after it.
+fn month_day(text: &str, link_date: Option<NaiveDate>) -> Option<NaiveDate> {
+    let anchor = link_date?;
+    let hw = crate::text::halfwidth(text);
+    let c = MONTH_DAY.captures(&hw)?;
+    let m: u32 = c.get(1).or(c.get(3))?.as_str().parse().ok()?;
+    let d: u32 = c.get(2).or(c.get(4))?.as_str().parse().ok()?;
+    let this = NaiveDate::from_ymd_opt(anchor.year(), m, d)?;
+    if this <= anchor {
+        Some(this)
+    } else {
+        NaiveDate::from_ymd_opt(anchor.year() - 1, m, d)
+    }
+}
+
+static MONTH_DAY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    crate::dates::re(r"(?:^|[^\d-])(\d{1,2})-(\d{1,2})(?:[^\d-]|$)|(\d{1,2})月(\d{1,2})日")
+});
+
+fn entry_date(a: ElementRef<'_>, title: &str, link_date: Option<NaiveDate>) -> Option<NaiveDate> {
     let own = collapse_ws(&a.text().collect::<String>());
     let mut node = a;
     for _ in 0..MAX_LEVELS {
@@ -123,6 +145,9 @@ fn entry_date(a: ElementRef<'_>, title: &str) -> Option<NaiveDate> {
         let rest = full.replacen(&own, " ", 1);
         if let Some(h) = find_dates(&rest).first() {
             return Some(h.date);
+        }
+        if let Some(d) = month_day(&rest, link_date) {
+            return Some(d);
         }
         node = parent;
     }
@@ -164,6 +189,21 @@ fn strip_time(s: &str) -> String {
     let t = s.trim_start_matches(|c: char| c.is_ascii_digit() || c == ':' || c == ' ');
     collapse_ws(t)
 }
+
+/// The page says its list is empty (此栏目暂无任何新增信息, 暂无信息 …): a blank column.
+pub fn says_empty(doc: &Doc) -> bool {
+    doc.lines.iter().any(|l| {
+        matches!(l.region, Region::Main | Region::Hidden)
+            && l.text.chars().count() <= 40
+            && EMPTY.is_match(&l.text)
+    })
+}
+
+static EMPTY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    crate::dates::re(
+        r"栏目(?:下)?暂无|暂无(?:任何)?(?:新增|相关)?(?:信息|内容|数据|记录|文章|新闻)|没有(?:任何)?(?:相关)?(?:信息|内容|记录)",
+    )
+});
 
 /// The newest date among the main entries (sidebars never make a column look fresh).
 pub fn newest(entries: &[Entry]) -> Option<NaiveDate> {

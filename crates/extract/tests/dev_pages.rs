@@ -179,7 +179,14 @@ fn list_entries_and_newest_dates() {
             want.len(),
             facts.newest_entry
         );
-        assert_eq!(facts.kind, Kind::List, "{file}");
+        // A site's home page (list-01 is hdzfxxgk.hd.gov.cn/) is "other" by the issue's
+        // definition; its entries and newest date are still checked.
+        let home = page_url(l, file).path() == "/";
+        assert!(
+            facts.kind == Kind::List || (home && facts.kind == Kind::Other),
+            "{file}: {:?}",
+            facts.kind
+        );
         for w in want {
             let title = w["title"]
                 .as_str()
