@@ -149,3 +149,32 @@ fn tempdir() -> std::path::PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
+
+#[test]
+fn every_help_page_is_in_chinese_and_renders() {
+    // Walk the whole command tree: a help page that fails to render (clap asserts) or
+    // falls back to English headings breaks here.
+    fn walk(path: Vec<String>) {
+        let out = kaohe().args(&path).arg("--help").output().unwrap();
+        assert!(
+            out.status.success(),
+            "{path:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("用法："), "{path:?}: {text}");
+        assert!(
+            !text.contains("Options:") && !text.contains("Print help"),
+            "{path:?}: {text}"
+        );
+        if let Some(cmds) = text.split("命令:\n").nth(1) {
+            for line in cmds.lines().take_while(|l| l.starts_with("  ")) {
+                let name = line.split_whitespace().next().unwrap().to_string();
+                let mut p = path.clone();
+                p.push(name);
+                walk(p);
+            }
+        }
+    }
+    walk(vec![]);
+}
