@@ -51,6 +51,10 @@ fn localize_arg(a: Arg) -> Arg {
     } else {
         "选项"
     };
+    // A flag (`--resume`) shows neither choices nor a default, and clap forbids hiding them.
+    if !a.get_action().takes_values() {
+        return a.help_heading(heading);
+    }
     let mut extra = String::new();
     let choices: Vec<String> = a
         .get_possible_values()
