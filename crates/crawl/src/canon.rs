@@ -358,7 +358,13 @@ mod tests {
         }
     }
 
-    type Parts = (String, String, Option<u16>, Vec<(String, String)>, Option<String>);
+    type Parts = (
+        String,
+        String,
+        Option<u16>,
+        Vec<(String, String)>,
+        Option<String>,
+    );
 
     fn arb_url() -> impl Strategy<Value = Parts> {
         (

@@ -308,11 +308,12 @@ impl Fetcher {
                 // A challenge or rate limit on robots.txt: we do not know the rules.
                 _ => None,
             };
-            let entry =
+            let mut entry =
                 RobotsEntry::from_response(ROBOTS_AGENT, status, f.body.as_deref().unwrap_or(&[]));
             if let Some(d) = entry.crawl_delay {
                 self.hosts.host(&host_key(url)).set_crawl_delay(d);
             }
+            entry.fetch = Some(f);
             Arc::new(entry)
         })
         .await
@@ -431,6 +432,11 @@ impl Fetcher {
                     let text = f.decoded.as_ref().map_or("", |d| d.text.as_str());
                     f.outcome =
                         classify::classify(&cur, status, ct.as_deref(), &body, text, expect);
+                    if f.outcome == Outcome::NotModified {
+                        // The stored body of the earlier fetch stands; a 304 has none.
+                        f.decoded = None;
+                        return f;
+                    }
                     f.sha256 = Some(hex_sha256(&body));
                     f.body = Some(body);
                     return f;

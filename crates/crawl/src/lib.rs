@@ -2,11 +2,14 @@
 
 pub mod canon;
 pub mod classify;
+pub mod engine;
 pub mod fetch;
 pub mod outcome;
 pub mod politeness;
+pub mod record;
 pub mod robots;
 
 pub use classify::Expect;
+pub use engine::{CrawlError, CrawlOptions, Crawler, Progress, Report, Stats};
 pub use fetch::{Fetch, FetchConfig, Fetcher, Hop, Validators};
 pub use outcome::{Outcome, Phase, Verdict};

@@ -33,6 +33,8 @@ pub struct RobotsEntry {
     pub crawl_delay: Option<f64>,
     /// Sitemap URLs listed.
     pub sitemaps: Vec<String>,
+    /// The fetch of robots.txt itself, kept as evidence of the rules followed.
+    pub fetch: Option<crate::fetch::Fetch>,
 }
 
 /// The answer for one URL.
@@ -68,6 +70,7 @@ impl RobotsEntry {
             status,
             crawl_delay,
             sitemaps,
+            fetch: None,
         }
     }
 

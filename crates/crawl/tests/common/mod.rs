@@ -72,7 +72,7 @@ async fn handler(State(fx): State<Fixture>, headers: HeaderMap, req: Request) ->
             (StatusCode::from_u16(st).unwrap(), body).into_response()
         }
         "/" => html(
-            r#"<html><head><meta charset="utf-8"><title>首页</title></head><body>
+            (r#"<html><head><meta charset="utf-8"><title>首页</title></head><body>
             <a href="/a.html">A</a> <a href="/b.html#frag">B</a> <a href="/B.html">B2</a>
             <a href="/private/secret.html">私</a> <a href="/challenge">挑战</a>
             <a href="/flaky">不稳</a> <a href="/slow">慢</a> <a href="/r1">跳转</a>
@@ -81,8 +81,8 @@ async fn handler(State(fx): State<Fixture>, headers: HeaderMap, req: Request) ->
             <a href="/cal?year=2017&month=3">日历</a> <a href="/soft.html">软</a>
             <a href="javascript:void(0)">js</a> <a href="mailto:a@b.cn">mail</a>
             <a href="OFFSITE/off.doc">外站附件</a> <a href="OFFSITE/page.html">外站页面</a>
-            <img src="/logo.png"></body></html>"#
-                .to_owned(),
+            <img src="/logo.png"></body></html>"#)
+                .replace("OFFSITE", &format!("http://localhost:{}", port_of(&headers))),
         ),
         "/a.html" => html(r#"<meta charset="utf-8"><title>A</title><a href="/">首页</a><a href="a.html?x=1">x</a><a href="/b.html">b</a>"#.into()),
         "/b.html" | "/B.html" => html(format!(r#"<meta charset="utf-8"><title>B</title><p>{path}</p>"#)),
@@ -116,7 +116,7 @@ async fn handler(State(fx): State<Fixture>, headers: HeaderMap, req: Request) ->
                 ([(header::ETAG, "\"v1\""), (header::LAST_MODIFIED, "Wed, 01 Mar 2017 00:00:00 GMT")], "body v1").into_response()
             }
         }
-        "/form.doc" => ([(header::CONTENT_TYPE, "application/msword")], OLE).into_response(),
+        "/off.doc" | "/form.doc" => ([(header::CONTENT_TYPE, "application/msword")], OLE).into_response(),
         "/missing.doc" => html(SOFT404.into()),
         "/soft.html" => html(SOFT404.into()),
         "/empty.pdf" => ([(header::CONTENT_TYPE, "application/pdf")], "").into_response(),
@@ -124,6 +124,14 @@ async fn handler(State(fx): State<Fixture>, headers: HeaderMap, req: Request) ->
         "/ua" => headers.get(header::USER_AGENT).map(|v| v.to_str().unwrap_or("").to_owned()).unwrap_or_default().into_response(),
         _ => (StatusCode::NOT_FOUND, "<html><title>404</title></html>").into_response(),
     }
+}
+
+fn port_of(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1:80");
+    host.rsplit(':').next().unwrap_or("80").to_owned()
 }
 
 fn futures_stream() -> impl futures_util::Stream<Item = Result<Vec<u8>, std::io::Error>> {

@@ -1,0 +1,505 @@
+//! The crawl loop: claim URLs from the store's frontier, fetch them with the [`Fetcher`],
+//! extract links from pages, and hand each fetch to [`Store::record`] together with its links
+//! and the new URLs it found — one transaction, so a crawl killed at any point resumes without
+//! refetching what it stored and without losing anything.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use store::{CrawlId, CrawlState, FrontierItem, NewLink, NewUrl, Purpose, Store, StoreError};
+use tokio::task::JoinSet;
+use url::Url;
+
+use crate::canon::{self, Scope, Trap, TrapLimits};
+use crate::classify::Expect;
+use crate::fetch::{Fetch, FetchConfig, Fetcher, Validators};
+use crate::outcome::{Outcome, Verdict};
+use crate::record;
+use crate::robots::origin_key;
+
+/// What to crawl and how.
+#[derive(Debug, Clone)]
+pub struct CrawlOptions {
+    /// The portal's home page.
+    pub seed: Url,
+    /// Hosts followed besides the seed's: `host` or `*.domain`.
+    pub scope: Vec<String>,
+    /// Stop after this many fetches in the crawl (resumed fetches included).
+    pub max_pages: Option<u64>,
+    /// Fetches in flight across all hosts (each host is further limited by politeness).
+    pub workers: usize,
+    pub traps: TrapLimits,
+    pub fetch: FetchConfig,
+    /// Check images, scripts and styles of in-scope pages (fetched, never parsed).
+    pub check_assets: bool,
+    /// Continue the newest unfinished crawl of this seed instead of starting a new one.
+    pub resume: bool,
+}
+
+impl CrawlOptions {
+    /// Defaults for a seed: polite (2 in flight and 2 per second per host), robots.txt obeyed.
+    pub fn new(seed: Url) -> CrawlOptions {
+        CrawlOptions {
+            seed: canon::canonicalize(&seed),
+            scope: Vec::new(),
+            max_pages: None,
+            workers: 16,
+            traps: TrapLimits::default(),
+            fetch: FetchConfig::default(),
+            check_assets: true,
+            resume: false,
+        }
+    }
+}
+
+/// Why a crawl could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum CrawlError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("没有可继续的抓取任务：{seed} 没有未完成的抓取（去掉 --resume 重新开始）")]
+    NothingToResume { seed: String },
+    #[error("无法创建 HTTP 客户端：{0}")]
+    Client(#[from] reqwest::Error),
+    #[error("抓取任务异常终止：{0}")]
+    Task(String),
+}
+
+/// Live counters, read by the command line's progress bar.
+#[derive(Debug, Default)]
+pub struct Stats {
+    fetched: AtomicU64,
+    ok: AtomicU64,
+    broken: AtomicU64,
+    unverified: AtomicU64,
+    skipped: AtomicU64,
+    queued: AtomicU64,
+    trapped: AtomicU64,
+}
+
+/// A reading of [`Stats`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Fetches recorded in this run.
+    pub fetched: u64,
+    pub ok: u64,
+    /// Checked and broken (the site's defects).
+    pub broken: u64,
+    /// Could not tell (our failure, a challenge, a limit).
+    pub unverified: u64,
+    /// robots.txt said no.
+    pub skipped: u64,
+    /// Pending in the frontier.
+    pub queued: u64,
+    /// Links not followed because they look like traps.
+    pub trapped: u64,
+}
+
+impl Stats {
+    pub fn read(&self) -> Progress {
+        let g = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        Progress {
+            fetched: g(&self.fetched),
+            ok: g(&self.ok),
+            broken: g(&self.broken),
+            unverified: g(&self.unverified),
+            skipped: g(&self.skipped),
+            queued: g(&self.queued),
+            trapped: g(&self.trapped),
+        }
+    }
+
+    fn count(&self, v: Verdict) {
+        self.fetched.fetch_add(1, Ordering::Relaxed);
+        let c = match v {
+            Verdict::Ok => &self.ok,
+            Verdict::Broken => &self.broken,
+            Verdict::Unverified => &self.unverified,
+            Verdict::Skipped => &self.skipped,
+        };
+        c.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// What a finished run reports (the command line prints it in Chinese).
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub crawl: CrawlId,
+    pub resumed: bool,
+    /// Fetches recorded before this run (resume only).
+    pub done_before: u64,
+    pub progress: Progress,
+    /// Fetches of this run by outcome kind ([`Outcome::kind`]), with a Chinese label.
+    pub by_outcome: BTreeMap<&'static str, (String, u64)>,
+    /// Links not followed, by trap kind.
+    pub traps: BTreeMap<&'static str, u64>,
+    /// robots.txt per origin: status (None = unreachable), Crawl-delay applied.
+    pub robots: Vec<(String, Option<u16>, Option<Duration>)>,
+    /// URLs still pending (stopped by --max-pages).
+    pub pending: u64,
+    pub elapsed: Duration,
+}
+
+/// One crawl of one portal into a store.
+pub struct Crawler {
+    store: Store,
+    fetcher: Arc<Fetcher>,
+    opts: CrawlOptions,
+    scope: Scope,
+    stats: Arc<Stats>,
+}
+
+/// State shared by the fetch tasks of a run.
+struct Shared {
+    store: Store,
+    fetcher: Arc<Fetcher>,
+    opts: CrawlOptions,
+    scope: Scope,
+    stats: Arc<Stats>,
+    crawl: CrawlId,
+    traps: Mutex<BTreeMap<&'static str, u64>>,
+    outcomes: Mutex<BTreeMap<&'static str, (String, u64)>>,
+    robots_recorded: Mutex<HashSet<String>>,
+}
+
+impl Crawler {
+    pub fn new(store: Store, opts: CrawlOptions) -> Result<Crawler, CrawlError> {
+        let fetcher = Arc::new(Fetcher::new(opts.fetch.clone())?);
+        let scope = Scope::new(&opts.seed, &opts.scope);
+        Ok(Crawler {
+            store,
+            fetcher,
+            opts,
+            scope,
+            stats: Arc::new(Stats::default()),
+        })
+    }
+
+    /// Live counters for a progress display.
+    pub fn stats(&self) -> Arc<Stats> {
+        self.stats.clone()
+    }
+
+    /// Runs the crawl to the end (or to `max_pages`).
+    pub async fn run(&self) -> Result<Report, CrawlError> {
+        let t0 = Instant::now();
+        let seed = self.opts.seed.to_string();
+        let crawl = if self.opts.resume {
+            let Some(id) = self.store.find_resumable(&seed).await? else {
+                return Err(CrawlError::NothingToResume { seed });
+            };
+            self.store.resume(id).await?;
+            id
+        } else {
+            let id = self.store.create_crawl(&seed, &self.config_json()).await?;
+            let first = NewUrl {
+                url: seed.clone(),
+                depth: 0,
+                from_fetch: None,
+                purpose: Purpose::Crawl,
+            };
+            self.store.enqueue(id, &[first]).await?;
+            id
+        };
+        let (pending, _, done_before) = self.store.frontier_counts(crawl).await?;
+        self.stats.queued.store(pending, Ordering::Relaxed);
+        let sh = Arc::new(Shared {
+            store: self.store.clone(),
+            fetcher: self.fetcher.clone(),
+            opts: self.opts.clone(),
+            scope: self.scope.clone(),
+            stats: self.stats.clone(),
+            crawl,
+            traps: Mutex::new(BTreeMap::new()),
+            outcomes: Mutex::new(BTreeMap::new()),
+            robots_recorded: Mutex::new(HashSet::new()),
+        });
+
+        let workers = self.opts.workers.max(1);
+        let mut budget = self.opts.max_pages.map(|m| m.saturating_sub(done_before));
+        let mut tasks: JoinSet<Result<(), CrawlError>> = JoinSet::new();
+        let mut last_count = Instant::now();
+        loop {
+            // Refill in batches (one claim per half-emptied pool, not one per fetch).
+            if tasks.len() <= workers / 2 && budget != Some(0) {
+                let want = (workers - tasks.len()) as u64;
+                let want = budget.map_or(want, |b| b.min(want));
+                let items = self
+                    .store
+                    .claim(crawl, u32::try_from(want).unwrap_or(u32::MAX))
+                    .await?;
+                for item in items {
+                    if let Some(b) = budget.as_mut() {
+                        *b = b.saturating_sub(1);
+                    }
+                    let sh = sh.clone();
+                    tasks.spawn(async move { sh.process(item).await });
+                }
+            }
+            let Some(done) = tasks.join_next().await else {
+                break;
+            };
+            let failed = match done {
+                Ok(Ok(())) => None,
+                Ok(Err(e)) => Some(e),
+                Err(e) => Some(CrawlError::Task(e.to_string())),
+            };
+            if let Some(e) = failed {
+                // Unrecorded items stay in progress; `--resume` hands them out again.
+                tasks.abort_all();
+                while tasks.join_next().await.is_some() {}
+                return Err(e);
+            }
+            if last_count.elapsed() > Duration::from_millis(500) {
+                last_count = Instant::now();
+                let (p, _, _) = self.store.frontier_counts(crawl).await?;
+                self.stats.queued.store(p, Ordering::Relaxed);
+            }
+        }
+        let (pending, _, _) = self.store.frontier_counts(crawl).await?;
+        self.stats.queued.store(pending, Ordering::Relaxed);
+        // Stopped by --max-pages with work left: keep the crawl open so --resume continues it.
+        if pending == 0 {
+            self.store.finish_crawl(crawl, CrawlState::Finished).await?;
+        }
+        let mut robots = Vec::new();
+        for origin in sh
+            .robots_recorded
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+        {
+            robots.push(origin.clone());
+        }
+        robots.sort();
+        let mut robot_rows = Vec::new();
+        for o in robots {
+            if let Ok(u) = Url::parse(&o) {
+                let e = self.fetcher.robots(&u).await;
+                let delay = e.crawl_delay.map(|_| {
+                    self.fetcher
+                        .hosts()
+                        .host(&crate::fetch::host_key(&u))
+                        .crawl_delay()
+                });
+                robot_rows.push((o, e.status, delay));
+            }
+        }
+        Ok(Report {
+            crawl,
+            resumed: self.opts.resume,
+            done_before,
+            progress: self.stats.read(),
+            by_outcome: sh
+                .outcomes
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone(),
+            traps: sh.traps.lock().unwrap_or_else(|e| e.into_inner()).clone(),
+            robots: robot_rows,
+            pending,
+            elapsed: t0.elapsed(),
+        })
+    }
+
+    /// The settings, stored with the crawl as evidence of how it was made.
+    fn config_json(&self) -> serde_json::Value {
+        let o = &self.opts;
+        let f = &o.fetch;
+        serde_json::json!({
+            "seed": o.seed.as_str(),
+            "scope": o.scope,
+            "max_pages": o.max_pages,
+            "workers": o.workers,
+            "user_agent": f.user_agent,
+            "obey_robots": f.obey_robots,
+            "per_host_concurrency": f.politeness.concurrency,
+            "per_host_rate": f.politeness.rate,
+            "connect_timeout_ms": f.connect_timeout.as_millis() as u64,
+            "read_timeout_ms": f.read_timeout.as_millis() as u64,
+            "total_timeout_ms": f.total_timeout.as_millis() as u64,
+            "max_redirects": f.max_redirects,
+            "max_page_bytes": f.max_page_bytes,
+            "max_attachment_bytes": f.max_attachment_bytes,
+            "retries": f.retries,
+            "max_depth": o.traps.max_depth,
+            "check_assets": o.check_assets,
+        })
+    }
+}
+
+impl Shared {
+    /// Fetches one frontier item and records it with its links, in one transaction.
+    async fn process(&self, item: FrontierItem) -> Result<(), CrawlError> {
+        let Ok(url) = Url::parse(&item.url) else {
+            let rec = record::unparsable(&item);
+            self.store.record(self.crawl, &rec, &[], &[]).await?;
+            self.stats.count(Verdict::Unverified);
+            return Ok(());
+        };
+        let expect = Expect::of(&url);
+        let prev = match expect {
+            Expect::Asset => None,
+            _ => self.store.validators(&item.url).await?,
+        };
+        let validators = prev.as_ref().map(|p| Validators {
+            etag: p.etag.clone(),
+            last_modified: p.last_modified.clone(),
+        });
+        let scope = (item.purpose == Purpose::Crawl).then_some(&self.scope);
+        let f = self
+            .fetcher
+            .fetch(&url, expect, validators.as_ref(), scope)
+            .await;
+        self.record_robots_once(&url).await?;
+
+        let follow = item.purpose == Purpose::Crawl
+            && expect == Expect::Page
+            && self.scope.contains(&f.final_url);
+        let (links, new_urls) = if follow {
+            match &f.outcome {
+                Outcome::Fetched => self.links(
+                    &f,
+                    f.decoded.as_ref().map(|d| (d.text.as_str(), d.encoding)),
+                    item.depth,
+                ),
+                // Unchanged since the last crawl: follow the links of the stored body.
+                Outcome::NotModified => match prev.as_ref().and_then(|p| p.body_hash.clone()) {
+                    Some(h) => match self.store.body(&h).await? {
+                        Some(body) => {
+                            let d = extract::decode(
+                                &body,
+                                f.header("content-type"),
+                                Some(&f.final_url),
+                            );
+                            self.links(&f, Some((d.text.as_str(), d.encoding)), item.depth)
+                        }
+                        None => (Vec::new(), Vec::new()),
+                    },
+                    None => (Vec::new(), Vec::new()),
+                },
+                _ => (Vec::new(), Vec::new()),
+            }
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let rec = record::to_record(Some(item.id), &f, prev.as_ref());
+        self.store
+            .record(self.crawl, &rec, &links, &new_urls)
+            .await?;
+        self.stats.count(f.outcome.verdict());
+        let mut o = self.outcomes.lock().unwrap_or_else(|e| e.into_inner());
+        let e = o
+            .entry(f.outcome.kind())
+            .or_insert_with(|| (outcome_label(&f.outcome), 0));
+        e.1 += 1;
+        Ok(())
+    }
+
+    /// Links of a page and the URLs to put in the frontier.
+    fn links(
+        &self,
+        f: &Fetch,
+        text: Option<(&str, &'static str)>,
+        depth: u32,
+    ) -> (Vec<NewLink>, Vec<NewUrl>) {
+        let Some((text, enc_name)) = text else {
+            return (Vec::new(), Vec::new());
+        };
+        let enc =
+            encoding_rs::Encoding::for_label(enc_name.as_bytes()).unwrap_or(encoding_rs::UTF_8);
+        let found = extract::links_encoded(&f.final_url, text, enc);
+        let mut links = Vec::with_capacity(found.len());
+        let mut new_urls = Vec::new();
+        let mut seen = HashSet::new();
+        for l in found {
+            let u = canon::canonicalize(&l.url);
+            let kind = record::link_kind(&l, &u);
+            let text = l.text.trim();
+            links.push(NewLink {
+                to_url: u.to_string(),
+                text: (!text.is_empty()).then(|| text.chars().take(500).collect()),
+                kind,
+            });
+            if !seen.insert(u.to_string()) {
+                continue;
+            }
+            let asset = matches!(
+                kind,
+                store::LinkKind::Image | store::LinkKind::Script | store::LinkKind::Stylesheet
+            );
+            if kind == store::LinkKind::Form || (asset && !self.opts.check_assets) {
+                continue;
+            }
+            if self.scope.contains(&u) {
+                if let Some(t) = canon::trap(&u, depth + 1, &self.opts.traps) {
+                    self.count_trap(t);
+                    continue;
+                }
+                new_urls.push(NewUrl {
+                    url: u.to_string(),
+                    depth: depth + 1,
+                    from_fetch: None,
+                    purpose: Purpose::Crawl,
+                });
+            } else if canon::is_attachment(&u) {
+                // Off-scope downloads are checked (one fetch), never crawled.
+                new_urls.push(NewUrl {
+                    url: u.to_string(),
+                    depth: depth + 1,
+                    from_fetch: None,
+                    purpose: Purpose::Check,
+                });
+            }
+        }
+        (links, new_urls)
+    }
+
+    fn count_trap(&self, t: Trap) {
+        self.stats.trapped.fetch_add(1, Ordering::Relaxed);
+        *self
+            .traps
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(t.as_str())
+            .or_default() += 1;
+    }
+
+    /// Stores the robots.txt fetch of `url`'s origin once per run, as evidence of the rules we
+    /// followed.
+    async fn record_robots_once(&self, url: &Url) -> Result<(), CrawlError> {
+        if !self.opts.fetch.obey_robots {
+            return Ok(());
+        }
+        let key = origin_key(url);
+        {
+            let mut seen = self
+                .robots_recorded
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            if !seen.insert(key) {
+                return Ok(());
+            }
+        }
+        let entry = self.fetcher.robots(url).await;
+        if let Some(f) = &entry.fetch {
+            let rec = record::to_record(None, f, None);
+            self.store.record(self.crawl, &rec, &[], &[]).await?;
+        }
+        Ok(())
+    }
+}
+
+fn outcome_label(o: &Outcome) -> String {
+    match o {
+        Outcome::HttpError { .. } => "HTTP 错误".into(),
+        Outcome::BadAttachment { .. } => "附件无法正常下载".into(),
+        Outcome::Unreachable { .. } => "无法连接，未能核实".into(),
+        Outcome::Challenged { .. } => "被防火墙拦截，未能核实".into(),
+        Outcome::RateLimited { .. } => "被限流，未能核实".into(),
+        Outcome::TooLarge { .. } => "超过大小上限，未能核实".into(),
+        other => other.to_string(),
+    }
+}
