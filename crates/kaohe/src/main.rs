@@ -3,6 +3,7 @@
 //! (0 success, 1 the checked thing has problems, 2 the command could not do its job).
 
 mod cli_zh;
+mod crawl_cmd;
 mod demo_site_cmd;
 mod rubric_cmd;
 
@@ -27,6 +28,8 @@ enum Command {
     /// 示例门户网站：启动、写成静态文件、输出标准答案
     #[command(subcommand, name = "demo-site")]
     DemoSite(demo_site_cmd::DemoSiteCmd),
+    /// 抓取门户网站：礼貌抓取（遵守 robots.txt、限速），每次抓取都作为证据存入快照库
+    Crawl(crawl_cmd::CrawlArgs),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Rubric(cmd) => rubric_cmd::run(cmd),
         Command::DemoSite(cmd) => demo_site_cmd::run(cmd),
+        Command::Crawl(args) => crawl_cmd::run(args),
     };
     match result {
         Ok(code) => code,

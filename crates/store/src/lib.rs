@@ -70,6 +70,12 @@ pub enum StoreError {
     Corrupt(String),
     #[error("抓取任务 {0} 不存在")]
     NoSuchCrawl(CrawlId),
+    /// `record` for a frontier row that is missing, of another crawl, or already recorded.
+    #[error("抓取任务 {crawl} 的待抓取项 {frontier} 不存在或已记录，本次记录未写入")]
+    NotOpen {
+        crawl: CrawlId,
+        frontier: FrontierId,
+    },
     #[error("写入失败：{0}")]
     Io(#[from] std::io::Error),
 }

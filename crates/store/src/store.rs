@@ -595,19 +595,24 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
+            Batch::insert_links(&mut *tx, crawl, fetch_id, links).await?;
+            Batch::insert_new_urls(&mut *tx, crawl, new_urls, Some(fetch_id), now).await?;
+            // Last, so a refusal here also proves the rollback of everything above.
             if let Some(frontier) = fetch.frontier {
-                sqlx::query(
+                let done = sqlx::query(
                     "UPDATE frontier SET state = 'done', done_at = $3 \
-                     WHERE id = $1 AND crawl_id = $2",
+                     WHERE id = $1 AND crawl_id = $2 AND state <> 'done'",
                 )
                 .bind(frontier.0)
                 .bind(crawl.0)
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+                if done.rows_affected() == 0 {
+                    // Dropping `tx` rolls back: one frontier row gets exactly one record.
+                    return Err(StoreError::NotOpen { crawl, frontier });
+                }
             }
-            Batch::insert_links(&mut *tx, crawl, fetch_id, links).await?;
-            Batch::insert_new_urls(&mut *tx, crawl, new_urls, Some(fetch_id), now).await?;
             tx.commit().await?;
             Ok(fetch_id)
         })
@@ -733,6 +738,23 @@ impl Store {
             }
             out.sort_by_key(|(o, _)| Outcome::ALL.iter().position(|x| x == o));
             Ok(out)
+        })
+    }
+
+    /// Bodies across all crawls: (distinct bodies, raw bytes, stored compressed bytes).
+    pub async fn body_stats(&self) -> Result<(u64, u64, u64), StoreError> {
+        on_db!(self, reader, |pool, pg| {
+            let row = sqlx::query(
+                "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(raw_size), 0) AS BIGINT) AS raw, \
+                 CAST(COALESCE(SUM(LENGTH(data)), 0) AS BIGINT) AS stored FROM bodies",
+            )
+            .fetch_one(pool)
+            .await?;
+            Ok((
+                u64_from(row.try_get("n")?)?,
+                u64_from(row.try_get("raw")?)?,
+                u64_from(row.try_get("stored")?)?,
+            ))
         })
     }
 

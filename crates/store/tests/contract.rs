@@ -1,0 +1,707 @@
+//! The store's contract, run against both backends: every test below runs once on a fresh
+//! SQLite file and once in a fresh PostgreSQL schema (when KAOHE_TEST_POSTGRES_URL is set;
+//! otherwise the PostgreSQL copies print that they skipped and pass).
+#![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failed test
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::*;
+use store::*;
+
+macro_rules! contract_tests {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let (store, _dir) = super::sqlite_store().await;
+                    assert_eq!(store.backend(), "sqlite");
+                    super::$name(&store).await;
+                    store.close().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let Some((store, schema)) = super::pg_store(stringify!($name)).await else {
+                        return;
+                    };
+                    assert_eq!(store.backend(), "postgres");
+                    super::$name(&store).await;
+                    store.close().await;
+                    super::drop_schema(&schema).await;
+                }
+            )*
+        }
+    };
+}
+
+contract_tests!(
+    crawl_life_cycle,
+    enqueue_stores_each_url_once,
+    claim_is_breadth_first_and_exclusive,
+    concurrent_claimers_never_share_a_row,
+    record_round_trips_every_field,
+    record_is_all_or_nothing,
+    a_frontier_row_is_recorded_once,
+    bodies_are_deduplicated_by_hash,
+    resume_hands_back_only_unrecorded_rows,
+    validators_come_from_earlier_crawls,
+    unverified_outcomes_are_kept_as_such,
+    paging_streams_a_whole_crawl,
+    concurrent_records_all_land,
+);
+
+async fn crawl_life_cycle(store: &Store) {
+    let config = serde_json::json!({"max_pages": 100, "rate": 2.0, "scope": ["www.zc.gov.cn"]});
+    let seed = "http://127.0.0.1:8080/";
+    let a = store.create_crawl(seed, &config).await.unwrap();
+    let b = store
+        .create_crawl("http://other/", &serde_json::json!({}))
+        .await
+        .unwrap();
+    assert_ne!(a, b);
+
+    let crawl = store.crawl(a).await.unwrap().unwrap();
+    assert_eq!(crawl.seed_url, seed);
+    assert_eq!(crawl.config, config);
+    assert_eq!(crawl.state, CrawlState::Running);
+    assert!(crawl.finished_at.is_none());
+    assert_eq!(store.find_resumable(seed).await.unwrap(), Some(a));
+
+    store.finish_crawl(a, CrawlState::Finished).await.unwrap();
+    let crawl = store.crawl(a).await.unwrap().unwrap();
+    assert_eq!(crawl.state, CrawlState::Finished);
+    assert!(crawl.finished_at.unwrap() >= crawl.started_at);
+    assert_eq!(store.find_resumable(seed).await.unwrap(), None);
+
+    // resume reopens even a finished crawl
+    assert_eq!(store.resume(a).await.unwrap(), 0);
+    assert_eq!(store.find_resumable(seed).await.unwrap(), Some(a));
+
+    assert!(store.crawl(CrawlId(9_999)).await.unwrap().is_none());
+    assert!(matches!(
+        store
+            .finish_crawl(CrawlId(9_999), CrawlState::Aborted)
+            .await,
+        Err(StoreError::NoSuchCrawl(_))
+    ));
+
+    let list = store.list_crawls().await.unwrap();
+    assert_eq!(
+        list.iter().map(|s| s.crawl.id).collect::<Vec<_>>(),
+        vec![a, b]
+    );
+}
+
+async fn enqueue_stores_each_url_once(store: &Store) {
+    let c = store
+        .create_crawl("http://s/", &serde_json::json!({}))
+        .await
+        .unwrap();
+    let other = store
+        .create_crawl("http://s/", &serde_json::json!({}))
+        .await
+        .unwrap();
+    let urls = [
+        new_url("http://s/", 0),
+        new_url("http://s/a", 1),
+        new_url("http://s/a", 1),
+    ];
+    assert_eq!(
+        store.enqueue(c, &urls).await.unwrap(),
+        2,
+        "a duplicate within one batch"
+    );
+    assert_eq!(
+        store
+            .enqueue(c, &[new_url("http://s/a", 3), new_url("http://s/b", 1)])
+            .await
+            .unwrap(),
+        1,
+        "a URL already queued is not queued again, whatever its depth"
+    );
+    assert_eq!(store.frontier_counts(c).await.unwrap(), (3, 0, 0));
+    // another crawl has its own frontier
+    assert_eq!(
+        store
+            .enqueue(other, &[new_url("http://s/a", 1)])
+            .await
+            .unwrap(),
+        1
+    );
+    // a URL already done is not re-queued either
+    let item = store.claim(c, 1).await.unwrap().remove(0);
+    store
+        .record(c, &timeout_fetch(Some(item.id), &item.url), &[], &[])
+        .await
+        .unwrap();
+    assert_eq!(store.enqueue(c, &[new_url(&item.url, 0)]).await.unwrap(), 0);
+    assert_eq!(store.frontier_counts(c).await.unwrap(), (2, 0, 1));
+    assert_eq!(store.enqueue(c, &[]).await.unwrap(), 0);
+}
+
+async fn claim_is_breadth_first_and_exclusive(store: &Store) {
+    let c = store
+        .create_crawl("http://s/", &serde_json::json!({}))
+        .await
+        .unwrap();
+    store
+        .enqueue(
+            c,
+            &[
+                new_url("http://s/d2", 2),
+                new_url("http://s/d1a", 1),
+                new_url("http://s/d0", 0),
+            ],
+        )
+        .await
+        .unwrap();
+    store
+        .enqueue(
+            c,
+            &[NewUrl {
+                url: "http://x/f.doc".into(),
+                depth: 1,
+                from_fetch: None,
+                purpose: Purpose::Check,
+            }],
+        )
+        .await
+        .unwrap();
+    let first = store.claim(c, 2).await.unwrap();
+    assert_eq!(
+        first.iter().map(|i| i.url.as_str()).collect::<Vec<_>>(),
+        vec!["http://s/d0", "http://s/d1a"]
+    );
+    let rest = store.claim(c, 10).await.unwrap();
+    assert_eq!(
+        rest.iter()
+            .map(|i| (i.url.as_str(), i.purpose))
+            .collect::<Vec<_>>(),
+        vec![
+            ("http://x/f.doc", Purpose::Check),
+            ("http://s/d2", Purpose::Crawl)
+        ]
+    );
+    assert!(store.claim(c, 10).await.unwrap().is_empty());
+    assert_eq!(store.frontier_counts(c).await.unwrap(), (0, 4, 0));
+    store.release(c, rest[1].id).await.unwrap();
+    let again = store.claim(c, 10).await.unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].url, "http://s/d2");
+}
+
+async fn concurrent_claimers_never_share_a_row(store: &Store) {
+    let c = store
+        .create_crawl("http://s/", &serde_json::json!({}))
+        .await
+        .unwrap();
+    let urls: Vec<NewUrl> = (0..200)
+        .map(|i| new_url(&format!("http://s/p{i}"), i % 3))
+        .collect();
+    assert_eq!(store.enqueue(c, &urls).await.unwrap(), 200);
+    let mut tasks = Vec::new();
+    for _ in 0..4 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut got = Vec::new();
+            loop {
+                let batch = store.claim(c, 7).await.unwrap();
+                if batch.is_empty() {
+                    return got;
+                }
+                got.extend(batch.into_iter().map(|i| i.url));
+            }
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    let distinct: BTreeSet<_> = all.iter().cloned().collect();
+    assert_eq!(all.len(), 200, "every row handed out exactly once");
+    assert_eq!(distinct.len(), 200);
+}
+
+async fn record_round_trips_every_field(store: &Store) {
+    let c = store
+        .create_crawl("http://s/", &serde_json::json!({}))
+        .await
+        .unwrap();
+    store.enqueue(c, &[new_url("http://s/", 0)]).await.unwrap();
+    let item = store.claim(c, 1).await.unwrap().remove(0);
+    // GBK bytes of "政务公开" plus filler: the store keeps raw bytes, whatever the charset.
+    let mut body = vec![0xd5, 0xfe, 0xce, 0xf1, 0xb9, 0xab, 0xbf, 0xaa];
+    body.extend(std::iter::repeat_n(b'x', 300_000));
+    let mut rec = page_fetch(Some(item.id), "http://s/", &body);
+    rec.attachment = Some(AttachmentCheck {
+        declared_type: Some("application/msword".into()),
+        magic_type: Some("application/x-ole-storage".into()),
+        size: 300_008,
+        verdict: AttachmentVerdict::Ok,
+    });
+    rec.headers.content_disposition = Some("attachment; filename=\"a.doc\"".into());
+    rec.detail = Some("详情：正常".into());
+    let links = [
+        link("http://s/zwgk/", "政务公开", LinkKind::Anchor),
+        link("http://s/f/表格.doc", "下载申请表", LinkKind::Attachment),
+        NewLink {
+            to_url: "http://s/a.css".into(),
+            text: None,
+            kind: LinkKind::Stylesheet,
+        },
+    ];
+    let found = [
+        new_url("http://s/zwgk/", 1),
+        new_url("http://s/f/表格.doc", 1),
+    ];
+    let id = store.record(c, &rec, &links, &found).await.unwrap();
+
+    let got = store.fetch(id).await.unwrap().unwrap();
+    assert_eq!(got.id, id);
+    assert_eq!(got.crawl, c);
+    assert_eq!(got.frontier, Some(item.id));
+    assert_eq!(got.url, rec.url);
+    assert_eq!(got.final_url, rec.final_url);
+    assert_eq!(got.method, "GET");
+    assert_eq!(got.request_headers, rec.request_headers);
+    assert_eq!(got.redirects, rec.redirects);
+    assert_eq!(got.status, Some(200));
+    assert_eq!(got.headers, rec.headers);
+    assert_eq!(got.timing, rec.timing);
+    assert_eq!(got.outcome, Outcome::Fetched);
+    assert_eq!(got.detail, rec.detail);
+    assert_eq!(got.encoding, rec.encoding);
+    assert_eq!(
+        got.body_hash.as_deref(),
+        Some(store::body::sha256_hex(&body).as_str())
+    );
+    assert_eq!(got.body_size, Some(body.len() as u64));
+    assert!(!got.body_truncated);
+    assert_eq!(got.attachment, rec.attachment);
+    assert_eq!(
+        store.body(got.body_hash.as_deref().unwrap()).await.unwrap(),
+        Some(body.clone())
+    );
+    assert_eq!(store.body(&"0".repeat(64)).await.unwrap(), None);
+
+    let stored_links = store.links_from(id).await.unwrap();
+    assert_eq!(
+        stored_links
+            .iter()
+            .map(|l| (l.to_url.as_str(), l.text.as_deref(), l.kind))
+            .collect::<Vec<_>>(),
+        vec![
+            ("http://s/zwgk/", Some("政务公开"), LinkKind::Anchor),
+            (
+                "http://s/f/表格.doc",
+                Some("下载申请表"),
+                LinkKind::Attachment
+            ),
+            ("http://s/a.css", None, LinkKind::Stylesheet),
+        ]
+    );
+    assert_eq!(store.frontier_counts(c).await.unwrap(), (2, 0, 1));
+    let next = store.claim(c, 10).await.unwrap();
+    assert_eq!(next.len(), 2);
+    assert!(
+        next.iter()
+            .all(|i| i.from_fetch == Some(id) && i.depth == 1)
+    );
+
+    let by_url = store
+        .fetches_of_url(c, "http://s/index.html")
+        .await
+        .unwrap();
+    assert_eq!(by_url.len(), 1, "found by final URL too");
+    let (n, raw, stored) = store.body_stats().await.unwrap();
+    assert_eq!((n, raw), (1, body.len() as u64));
+    assert!(stored < raw / 10, "compressed: {stored} of {raw}");
+}
+
+async fn record_is_all_or_nothing(store: &Store) {
+    let c = store
+        .create_crawl("http://s/", &serde_json::json!({}))
+        .await
+        .unwrap();
+    store.enqueue(c, &[new_url("http://s/", 0)]).await.unwrap();
+    let item = store.claim(c, 1).await.unwrap().remove(0);
+    let first = store
+        .record(c, &timeout_fetch(Some(item.id), &item.url), &[], &[])
+        .await
+        .unwrap();
+    // Recording the same (now done) row again: the frontier update, the last statement of
+    // the transaction, refuses after body, fetch, attachment, links and new URLs were
+    // written inside it. None of them may remain.
+    let body = b"<html>a body nobody else has</html>";
+    let mut rec = page_fetch(Some(item.id), "http://s/", body);
+    rec.attachment = Some(AttachmentCheck {
+        declared_type: None,
+        magic_type: None,
+        size: 1,
+        verdict: AttachmentVerdict::Broken,
+    });
+    let err = store
+        .record(
+            c,
+            &rec,
+            &[link("http://s/x", "x", LinkKind::Anchor)],
+            &[new_url("http://s/x", 1)],
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotOpen { .. }), "{err}");
+    assert!(err.to_string().contains("未写入"));
+    let fetches = store.fetches_after(c, None, 10).await.unwrap();
+    assert_eq!(
+        fetches.iter().map(|f| f.id).collect::<Vec<_>>(),
+        vec![first]
+    );
+    assert_eq!(
+        store.body(&store::body::sha256_hex(body)).await.unwrap(),
+        None
+    );
+    assert_eq!(store.body_stats().await.unwrap().0, 0);
+    assert_eq!(
+        store.frontier_counts(c).await.unwrap(),
+        (0, 0, 1),
+        "http://s/x not queued"
+    );
+    // a row that does not exist is refused too (by the foreign key or the update)
+    let ghost = page_fetch(Some(FrontierId(999_999)), "http://s/", body);
+    assert!(store.record(c, &ghost, &[], &[]).await.is_err());
+    assert_eq!(store.body_stats().await.unwrap().0, 0);
+}
+
+async fn a_frontier_row_is_recorded_once(store: &Store) {
+    let c = store
+        .create_crawl("http://s/", &serde_json::json!({}))
+        .await
+        .unwrap();
+    let other = store
+        .create_crawl("http://t/", &serde_json::json!({}))
+        .await
+        .unwrap();
+    store.enqueue(c, &[new_url("http://s/", 0)]).await.unwrap();
+    let item = store.claim(c, 1).await.unwrap().remove(0);
+    let rec = timeout_fetch(Some(item.id), &item.url);
+    assert!(matches!(
+        store.record(other, &rec, &[], &[]).await,
+        Err(StoreError::NotOpen { .. })
+    ));
+    store.record(c, &rec, &[], &[]).await.unwrap();
+    assert!(matches!(
+        store.record(c, &rec, &[], &[]).await,
+        Err(StoreError::NotOpen { .. })
+    ));
+    assert_eq!(store.fetches_after(c, None, 10).await.unwrap().len(), 1);
+    // fetches outside the frontier (robots.txt) are always accepted
+    store
+        .record(c, &timeout_fetch(None, "http://s/robots.txt"), &[], &[])
+        .await
+        .unwrap();
+    assert_eq!(store.fetches_after(c, None, 10).await.unwrap().len(), 2);
+}
+
+async fn bodies_are_deduplicated_by_hash(store: &Store) {
+    let c = store
+        .create_crawl("http://s/", &serde_json::json!({}))
+        .await
+        .unwrap();
+    let page = "<html><body>页面不存在</body></html>".as_bytes();
+    let a = store
+        .record(c, &page_fetch(None, "http://s/a", page), &[], &[])
+        .await
+        .unwrap();
+    let b = store
+        .record(c, &page_fetch(None, "http://s/b", page), &[], &[])
+        .await
+        .unwrap();
+    let other = store
+        .record(c, &page_fetch(None, "http://s/c", b"other"), &[], &[])
+        .await
+        .unwrap();
+    let fa = store.fetch(a).await.unwrap().unwrap();
+    let fb = store.fetch(b).await.unwrap().unwrap();
+    let fo = store.fetch(other).await.unwrap().unwrap();
+    assert_eq!(fa.body_hash, fb.body_hash);
+    assert_ne!(fa.body_hash, fo.body_hash);
+    let (n, raw, _) = store.body_stats().await.unwrap();
+    assert_eq!(n, 2, "two distinct bodies for three fetches");
+    assert_eq!(raw, (page.len() + 5) as u64);
+    // the same body concurrently from many tasks: still one row, no error
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let rec = page_fetch(None, &format!("http://s/same{i}"), b"same bytes everywhere");
+            store.record(c, &rec, &[], &[]).await.unwrap()
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(store.body_stats().await.unwrap().0, 3);
+}
+
+async fn resume_hands_back_only_unrecorded_rows(store: &Store) {
+    let seed = "http://s/";
+    let c = store
+        .create_crawl(seed, &serde_json::json!({}))
+        .await
+        .unwrap();
+    let urls: Vec<NewUrl> = (0..5)
+        .map(|i| new_url(&format!("http://s/{i}"), 0))
+        .collect();
+    store.enqueue(c, &urls).await.unwrap();
+    let claimed = store.claim(c, 3).await.unwrap();
+    let done = store
+        .record(
+            c,
+            &page_fetch(Some(claimed[0].id), &claimed[0].url, b"x"),
+            &[],
+            &[],
+        )
+        .await
+        .unwrap();
+    // "the process dies here": claimed[1] and claimed[2] are in progress
+    assert_eq!(store.frontier_counts(c).await.unwrap(), (2, 2, 1));
+    assert_eq!(store.find_resumable(seed).await.unwrap(), Some(c));
+    assert_eq!(store.resume(c).await.unwrap(), 2);
+    assert_eq!(store.frontier_counts(c).await.unwrap(), (4, 0, 1));
+    let again: BTreeSet<String> = store
+        .claim(c, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| i.url)
+        .collect();
+    assert_eq!(again.len(), 4);
+    assert!(
+        !again.contains(&claimed[0].url),
+        "recorded row is not handed out again"
+    );
+    assert!(store.fetch(done).await.unwrap().is_some());
+}
+
+async fn validators_come_from_earlier_crawls(store: &Store) {
+    let url = "http://s/zwgk/";
+    assert!(store.validators(url).await.unwrap().is_none());
+    let first = store
+        .create_crawl("http://s/", &serde_json::json!({}))
+        .await
+        .unwrap();
+    let body = b"<html>v1</html>";
+    let f1 = store
+        .record(first, &page_fetch(None, url, body), &[], &[])
+        .await
+        .unwrap();
+    // a later failure does not erase the validators
+    store
+        .record(first, &timeout_fetch(None, url), &[], &[])
+        .await
+        .unwrap();
+    store
+        .finish_crawl(first, CrawlState::Finished)
+        .await
+        .unwrap();
+
+    let second = store
+        .create_crawl("http://s/", &serde_json::json!({}))
+        .await
+        .unwrap();
+    let v = store.validators(url).await.unwrap().unwrap();
+    assert_eq!(v.fetch, f1);
+    assert_eq!(v.crawl, first);
+    assert_eq!(v.etag.as_deref(), Some("\"abc-123\""));
+    assert_eq!(
+        v.last_modified.as_deref(),
+        Some("Tue, 01 Sep 2026 08:00:00 GMT")
+    );
+    assert_eq!(
+        v.body_hash.as_deref(),
+        Some(store::body::sha256_hex(body).as_str())
+    );
+
+    let mut revisit = page_fetch(None, url, b"");
+    revisit.status = Some(304);
+    revisit.outcome = Outcome::NotModified;
+    revisit.body = None;
+    revisit.unchanged_hash = v.body_hash.clone();
+    let f2 = store.record(second, &revisit, &[], &[]).await.unwrap();
+    let v2 = store.validators(url).await.unwrap().unwrap();
+    assert_eq!((v2.fetch, v2.crawl), (f2, second));
+    assert_eq!(
+        v2.body_hash, v.body_hash,
+        "304 keeps pointing at the unchanged body"
+    );
+    let stored = store.fetch(f2).await.unwrap().unwrap();
+    assert_eq!(stored.outcome, Outcome::NotModified);
+    assert_eq!(stored.body_size, None);
+    assert_eq!(
+        store
+            .body(stored.body_hash.as_deref().unwrap())
+            .await
+            .unwrap()
+            .unwrap(),
+        body
+    );
+}
+
+async fn unverified_outcomes_are_kept_as_such(store: &Store) {
+    let c = store
+        .create_crawl("http://s/", &serde_json::json!({}))
+        .await
+        .unwrap();
+    for (i, outcome) in Outcome::ALL.iter().enumerate() {
+        let mut rec = timeout_fetch(None, &format!("http://s/{i}"));
+        rec.outcome = *outcome;
+        if *outcome == Outcome::Challenged {
+            rec.status = Some(412);
+        }
+        store.record(c, &rec, &[], &[]).await.unwrap();
+    }
+    let mut extra = timeout_fetch(None, "http://s/late");
+    extra.outcome = Outcome::Challenged;
+    store.record(c, &extra, &[], &[]).await.unwrap();
+    let counts = store.outcome_counts(c).await.unwrap();
+    assert_eq!(counts.len(), Outcome::ALL.len());
+    assert_eq!(
+        counts.iter().map(|(_, n)| n).sum::<u64>(),
+        Outcome::ALL.len() as u64 + 1
+    );
+    assert!(counts.contains(&(Outcome::Challenged, 2)));
+    assert_eq!(
+        counts.iter().map(|(o, _)| *o).collect::<Vec<_>>(),
+        Outcome::ALL.to_vec(),
+        "in the enum's order"
+    );
+    let all = store.fetches_after(c, None, 100).await.unwrap();
+    let challenged = all
+        .iter()
+        .find(|f| f.outcome == Outcome::Challenged)
+        .unwrap();
+    assert_eq!(challenged.status, Some(412));
+    assert_eq!(challenged.outcome.verification(), Verification::Unverified);
+    for f in &all {
+        let expect = matches!(
+            f.outcome,
+            Outcome::Challenged
+                | Outcome::TimedOut
+                | Outcome::Refused
+                | Outcome::NetworkError
+                | Outcome::RobotsDisallowed
+                | Outcome::Skipped
+        );
+        assert_eq!(
+            f.outcome.verification() == Verification::Unverified,
+            expect,
+            "{}",
+            f.outcome
+        );
+    }
+}
+
+async fn paging_streams_a_whole_crawl(store: &Store) {
+    let c = store
+        .create_crawl("http://s/", &serde_json::json!({}))
+        .await
+        .unwrap();
+    let noise = store
+        .create_crawl("http://n/", &serde_json::json!({}))
+        .await
+        .unwrap();
+    for i in 0..7 {
+        store
+            .record(c, &timeout_fetch(None, &format!("http://s/{i}")), &[], &[])
+            .await
+            .unwrap();
+        store
+            .record(noise, &timeout_fetch(None, "http://n/"), &[], &[])
+            .await
+            .unwrap();
+    }
+    let mut after = None;
+    let mut seen = Vec::new();
+    let mut pages = 0;
+    loop {
+        let page = store.fetches_after(c, after, 3).await.unwrap();
+        if page.is_empty() {
+            break;
+        }
+        pages += 1;
+        assert!(page.len() <= 3);
+        after = page.last().map(|f| f.id);
+        seen.extend(page.into_iter().map(|f| f.url));
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(
+        seen,
+        (0..7).map(|i| format!("http://s/{i}")).collect::<Vec<_>>()
+    );
+    let list = store.list_crawls().await.unwrap();
+    assert_eq!(list[0].fetches, 7);
+    assert_eq!(list[1].fetches, 7);
+}
+
+async fn concurrent_records_all_land(store: &Store) {
+    let c = store
+        .create_crawl("http://s/", &serde_json::json!({}))
+        .await
+        .unwrap();
+    let urls: Vec<NewUrl> = (0..40)
+        .map(|i| new_url(&format!("http://s/{i}"), 0))
+        .collect();
+    store.enqueue(c, &urls).await.unwrap();
+    let mut tasks = Vec::new();
+    for w in 0..8 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut n = 0;
+            loop {
+                let items = store.claim(c, 2).await.unwrap();
+                if items.is_empty() {
+                    return n;
+                }
+                for item in items {
+                    let body = format!("<html>{} by {w}</html>", item.url);
+                    let links = [link(
+                        &format!("{}/child", item.url),
+                        "子页",
+                        LinkKind::Anchor,
+                    )];
+                    // seeds find one child each; children find nothing new
+                    let found: Vec<NewUrl> = if item.depth == 0 {
+                        vec![new_url(&format!("{}/child", item.url), 1)]
+                    } else {
+                        vec![]
+                    };
+                    store
+                        .record(
+                            c,
+                            &page_fetch(Some(item.id), &item.url, body.as_bytes()),
+                            &links,
+                            &found,
+                        )
+                        .await
+                        .unwrap();
+                    n += 1;
+                }
+            }
+        }));
+    }
+    let mut total = 0;
+    for t in tasks {
+        total += t.await.unwrap();
+    }
+    // 40 seeds + 40 children, each recorded exactly once
+    assert_eq!(total, 80);
+    assert_eq!(store.frontier_counts(c).await.unwrap(), (0, 0, 80));
+    let summary = store.list_crawls().await.unwrap().remove(0);
+    assert_eq!((summary.fetches, summary.done), (80, 80));
+}
