@@ -199,6 +199,19 @@ impl Trap {
     }
 }
 
+/// Chinese name of a trap kind ([`Trap::as_str`]), for the summary.
+pub fn trap_label(kind: &str) -> &'static str {
+    match kind {
+        "too_deep" => "超过最大深度",
+        "repeated_segment" => "路径重复",
+        "too_many_params" => "参数过多",
+        "too_many_segments" => "路径过长",
+        "too_long" => "网址过长",
+        "calendar" => "日历",
+        _ => "其他",
+    }
+}
+
 /// Checks a URL reached at `depth` hops against the trap limits.
 pub fn trap(url: &Url, depth: u32, limits: &TrapLimits) -> Option<Trap> {
     if depth > limits.max_depth {
@@ -232,10 +245,11 @@ pub fn trap(url: &Url, depth: u32, limits: &TrapLimits) -> Option<Trap> {
     None
 }
 
-/// A calendar page: `?year=2017&month=3`, `?date=2017-03-05` next to a calendar word, or
-/// `/calendar/2017/03`. Article URLs that merely carry a date (`/2018-06-28/48.html`,
-/// `/art/2017/3/5/art_1.html`, `t20170305_1.html`) are not calendars: only a path that says
-/// calendar, or a query that pages by year and month, is.
+/// A calendar page: a query that pages by year and month (`?year=2017&month=3`,
+/// `?ym=2017-03`, `?date=2017-03-05`), or a path that says calendar next to a date
+/// (`/calendar/2017/03`). Each such page links to the next month forever, and none of them is
+/// content. Article URLs that merely carry a date in the path (`/2018-06-28/48.html`,
+/// `/art/2017/3/5/art_1.html`, `t20170305_1.html`) are not calendars.
 fn is_calendar(segs: &[&str], params: &[(String, String)]) -> bool {
     let numeric = |v: &str| !v.is_empty() && v.len() <= 4 && v.bytes().all(|b| b.is_ascii_digit());
     let has = |keys: &[&str]| {
@@ -246,23 +260,52 @@ fn is_calendar(segs: &[&str], params: &[(String, String)]) -> bool {
     if has(&["year", "y", "yr", "nian"]) && has(&["month", "m", "mon", "mm", "yue"]) {
         return true;
     }
+    // A query value that is a year-month or a date, with separators under any key, or as bare
+    // digits (201703) under a date-ish key.
+    let dated_query = params.iter().any(|(k, v)| {
+        is_year_month(v, true)
+            || (matches!(
+                k.as_str(),
+                "ym" | "ny" | "date" | "rq" | "month" | "day" | "d" | "t" | "time"
+            ) && is_year_month(v, false))
+    });
+    if dated_query {
+        return true;
+    }
     let cal_word = |s: &str| {
         let s = s.to_ascii_lowercase();
         s.contains("calendar") || s == "cal" || s.contains("rili") || s.contains("日历")
     };
-    let word_in_path = segs.iter().any(|s| cal_word(s));
-    let word_in_query = params.iter().any(|(k, v)| cal_word(k) || cal_word(v));
-    let dated_query = params.iter().any(|(k, v)| {
-        matches!(k.as_str(), "date" | "day" | "d" | "ym" | "month")
-            && v.len() >= 4
-            && v.bytes()
-                .all(|b| b.is_ascii_digit() || b == b'-' || b == b'/')
-    });
     let dated_path = segs
         .windows(2)
         .any(|w| numeric(w[0]) && w[0].len() == 4 && numeric(w[1]));
-    (word_in_path && (dated_path || dated_query || !params.is_empty()))
-        || (word_in_query && dated_query)
+    segs.iter().any(|s| cal_word(s)) && (dated_path || !params.is_empty())
+}
+
+/// `2017-03`, `2017/3`, `2017-03-05` (with `sep`), or `201703`, `20170305` (without).
+fn is_year_month(v: &str, sep: bool) -> bool {
+    let year_ok = |y: &str| {
+        y.len() == 4
+            && y.bytes().all(|b| b.is_ascii_digit())
+            && (y.starts_with("19") || y.starts_with("20"))
+    };
+    let month_ok = |m: &str| m.parse::<u32>().is_ok_and(|m| (1..=12).contains(&m)) && m.len() <= 2;
+    let day_ok = |d: &str| d.parse::<u32>().is_ok_and(|d| (1..=31).contains(&d)) && d.len() <= 2;
+    if sep {
+        let parts: Vec<&str> = v.split(['-', '/', '.']).collect();
+        match parts.as_slice() {
+            [y, m] => year_ok(y) && month_ok(m),
+            [y, m, d] => year_ok(y) && month_ok(m) && day_ok(d),
+            _ => false,
+        }
+    } else {
+        v.bytes().all(|b| b.is_ascii_digit())
+            && match v.len() {
+                6 => year_ok(&v[..4]) && month_ok(&v[4..]),
+                8 => year_ok(&v[..4]) && month_ok(&v[4..6]) && day_ok(&v[6..]),
+                _ => false,
+            }
+    }
 }
 
 #[cfg(test)]
@@ -353,6 +396,9 @@ mod tests {
             "http://x.cn/d/file/p/2018/07-27/a.jpg",
             "http://x.cn/list.jsp?cid=3&page=2",
             "http://x.cn/xxgk/index_12.html",
+            "http://x.cn/show.jsp?id=201703",
+            "http://x.cn/e/public/ViewClick/?classid=3&id=48&addclick=1",
+            "http://x.cn/hdjl/zwrl/index.html",
         ] {
             assert_eq!(trap(&u(ok), 5, &l), None, "{ok}");
         }

@@ -152,3 +152,17 @@ pub fn refused_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     l.local_addr().unwrap().port()
 }
+
+/// Every fetch of a crawl, in id order.
+pub async fn all_fetches(store: &store::Store, crawl: store::CrawlId) -> Vec<store::StoredFetch> {
+    let mut out = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.fetches_after(crawl, after, 1000).await.unwrap();
+        if page.is_empty() {
+            return out;
+        }
+        after = page.last().map(|f| f.id);
+        out.extend(page);
+    }
+}

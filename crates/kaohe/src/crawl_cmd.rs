@@ -1,0 +1,182 @@
+//! `kaohe crawl URL`: flags, the progress bar and the Chinese summary. The crawl itself is
+//! `crawl::Crawler`; the snapshot is `store::Store` (reached through the crawl crate's
+//! re-export, so this binary names one store version).
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Args;
+use crawl::Url;
+use crawl::store::Store;
+use crawl::{CrawlOptions, Crawler, Report};
+use indicatif::{ProgressBar, ProgressStyle};
+
+#[derive(Args)]
+pub struct CrawlArgs {
+    /// 门户网站首页的网址，如 http://www.leiyang.gov.cn/
+    #[arg(value_name = "URL")]
+    url: String,
+    /// 快照库：SQLite 文件路径，或 postgres:// 地址
+    #[arg(
+        long,
+        value_name = "PATH|postgres://…",
+        env = "KAOHE_DB",
+        default_value = "kaohe.sqlite"
+    )]
+    db: String,
+    /// 本次抓取最多记录的网址数（含续抓前已记录的）；达到后停止，可用 --resume 继续
+    #[arg(long, value_name = "N")]
+    max_pages: Option<u64>,
+    /// 每个主机每秒最多发起的请求数；0 表示不限速（只用于本机测试，勿对真实网站使用）
+    #[arg(long, value_name = "R", default_value_t = 2.0)]
+    rate: f64,
+    /// 每个主机同时进行的请求数
+    #[arg(long, value_name = "C", default_value_t = 2)]
+    concurrency: usize,
+    /// 除首页所在主机外允许抓取的主机：主机名，或 *.example.gov.cn 表示该域名及其子域名（可多次给出）
+    #[arg(long, value_name = "主机")]
+    scope: Vec<String>,
+    /// 继续该网址最近一次未完成（被中断）的抓取，已记录的网址不再抓取
+    #[arg(long)]
+    resume: bool,
+    /// 写入 User-Agent 的联系方式（邮箱或电话），便于网站管理员联系考核单位
+    #[arg(long, value_name = "联系方式", env = "KAOHE_CONTACT")]
+    contact: Option<String>,
+    /// 不遵守 robots.txt（只在网站主办单位同意时使用）
+    #[arg(long)]
+    ignore_robots: bool,
+    /// 最大链接深度（从首页起跳转的次数）
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    max_depth: u32,
+    /// 读取超时（秒）：等待响应头或下一段数据的最长时间
+    #[arg(long, value_name = "秒", default_value_t = 20)]
+    timeout: u64,
+}
+
+pub fn run(args: CrawlArgs) -> anyhow::Result<ExitCode> {
+    let seed = Url::parse(&args.url).with_context(|| format!("网址无效：{}", args.url))?;
+    if !matches!(seed.scheme(), "http" | "https") {
+        anyhow::bail!("只能抓取 http:// 或 https:// 网址：{}", args.url);
+    }
+    if !(args.rate.is_finite() && args.rate >= 0.0) {
+        anyhow::bail!("--rate 必须是不小于 0 的数：{}", args.rate);
+    }
+    if args.concurrency == 0 {
+        anyhow::bail!("--concurrency 至少为 1");
+    }
+    let mut opts = CrawlOptions::new(seed);
+    opts.scope = args.scope.clone();
+    opts.max_pages = args.max_pages;
+    opts.resume = args.resume;
+    opts.traps.max_depth = args.max_depth;
+    let f = &mut opts.fetch;
+    if let Some(c) = &args.contact {
+        f.user_agent = crawl::fetch::user_agent(c);
+    }
+    f.obey_robots = !args.ignore_robots;
+    f.politeness.rate = args.rate;
+    f.politeness.concurrency = args.concurrency;
+    f.read_timeout = Duration::from_secs(args.timeout.max(1));
+    f.total_timeout = Duration::from_secs((args.timeout * 3).max(60));
+    // Enough tasks to keep every allowed slot of every host busy.
+    opts.workers = (args.concurrency * 8).clamp(16, 256);
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("无法启动异步运行时")?;
+    let report = rt.block_on(async {
+        let store = Store::open(&args.db).await?;
+        let crawler = Crawler::new(store.clone(), opts)?;
+        let bar = progress_bar();
+        let stats = crawler.stats();
+        let ticker = {
+            let bar = bar.clone();
+            tokio::spawn(async move {
+                let t0 = std::time::Instant::now();
+                loop {
+                    let p = stats.read();
+                    let rate = p.fetched as f64 / t0.elapsed().as_secs_f64().max(0.001);
+                    bar.set_message(format!(
+                        "已抓取 {}  待抓取 {}  失效 {}  未核实 {}  {:.1} 个/秒",
+                        p.fetched, p.queued, p.broken, p.unverified, rate
+                    ));
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+            })
+        };
+        let result = crawler.run().await;
+        ticker.abort();
+        bar.finish_and_clear();
+        store.close().await;
+        anyhow::Ok(result?)
+    })?;
+    print_summary(&report, &args);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    if let Ok(style) = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}") {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+fn print_summary(r: &Report, args: &CrawlArgs) {
+    let p = &r.progress;
+    let secs = r.elapsed.as_secs_f64();
+    let verb = if r.resumed {
+        "续抓完成"
+    } else {
+        "抓取完成"
+    };
+    println!("{verb}：抓取任务 #{}（{}）", r.crawl, args.url);
+    if r.resumed {
+        println!("  中断前已记录 {} 个网址，本次未重复抓取", r.done_before);
+    }
+    println!(
+        "  本次记录 {} 个网址，用时 {:.1} 秒，平均 {:.1} 个/秒",
+        p.fetched,
+        secs,
+        p.fetched as f64 / secs.max(0.001)
+    );
+    println!(
+        "  正常 {}，失效 {}（网站的问题），未核实 {}（超时、拦截等我方未能核实，不作扣分依据），robots.txt 禁止 {}",
+        p.ok, p.broken, p.unverified, p.skipped
+    );
+    if !r.by_outcome.is_empty() {
+        println!("  按结果：");
+        for (label, n) in r.by_outcome.values() {
+            println!("    {label}：{n}");
+        }
+    }
+    if !r.traps.is_empty() {
+        let t: Vec<String> = r
+            .traps
+            .iter()
+            .map(|(k, n)| format!("{} {n}", crawl::canon::trap_label(k)))
+            .collect();
+        println!("  未跟随的疑似陷阱链接：{}", t.join("，"));
+    }
+    for (origin, status, delay) in &r.robots {
+        let s = match status {
+            Some(s) => format!("状态 {s}"),
+            None => "无法获取（按禁止抓取处理）".into(),
+        };
+        let d = match delay {
+            Some(d) => format!("，Crawl-delay {:.1} 秒", d.as_secs_f64()),
+            None => String::new(),
+        };
+        println!("  {origin}/robots.txt：{s}{d}");
+    }
+    if r.pending > 0 {
+        println!(
+            "  还有 {} 个网址待抓取（已达 --max-pages 上限），可加 --resume 继续",
+            r.pending
+        );
+    }
+    println!("  快照库：{}", args.db);
+}
