@@ -119,8 +119,11 @@ str_enum!(
         Refused = "refused",
         /// DNS, TLS or other transport failure: *unverified*.
         NetworkError = "network_error",
-        /// The body exceeded the size cap; what was read is stored and marked truncated.
+        /// The body exceeded our size cap; what was read is stored and marked truncated.
+        /// *Unverified*: the limit is ours, the page may be fine.
         TooLarge = "too_large",
+        /// 429 (or 503 with Retry-After) still answered after our retries: *unverified*.
+        RateLimited = "rate_limited",
         /// robots.txt forbids the URL; not fetched, so *unverified*.
         RobotsDisallowed = "robots_disallowed",
         /// A 200 that is really a "page not found" page (checked: the target is missing).
@@ -153,11 +156,12 @@ impl Outcome {
             | Outcome::Refused
             | Outcome::NetworkError
             | Outcome::RobotsDisallowed
+            | Outcome::TooLarge
+            | Outcome::RateLimited
             | Outcome::Skipped => Verification::Unverified,
             Outcome::Fetched
             | Outcome::NotModified
             | Outcome::HttpError
-            | Outcome::TooLarge
             | Outcome::Soft404
             | Outcome::RedirectLoop
             | Outcome::Broken => Verification::Checked,
@@ -174,7 +178,8 @@ impl Outcome {
             Outcome::TimedOut => "超时（未核实）",
             Outcome::Refused => "连接被拒（未核实）",
             Outcome::NetworkError => "网络错误（未核实）",
-            Outcome::TooLarge => "超过大小上限",
+            Outcome::TooLarge => "超过大小上限（未核实）",
+            Outcome::RateLimited => "被限流（未核实）",
             Outcome::RobotsDisallowed => "robots.txt 禁止（未核实）",
             Outcome::Soft404 => "软 404（页面不存在）",
             Outcome::RedirectLoop => "重定向过多或循环",

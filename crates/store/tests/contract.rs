@@ -596,6 +596,8 @@ async fn unverified_outcomes_are_kept_as_such(store: &Store) {
                 | Outcome::Refused
                 | Outcome::NetworkError
                 | Outcome::RobotsDisallowed
+                | Outcome::TooLarge
+                | Outcome::RateLimited
                 | Outcome::Skipped
         );
         assert_eq!(
