@@ -34,6 +34,8 @@ pub struct CrawlOptions {
     pub fetch: FetchConfig,
     /// Check images, scripts and styles of in-scope pages (fetched, never parsed).
     pub check_assets: bool,
+    /// Check attachments linked off scope (one fetch each, never crawled).
+    pub check_offsite_attachments: bool,
     /// Continue the newest unfinished crawl of this seed instead of starting a new one.
     pub resume: bool,
 }
@@ -49,6 +51,7 @@ impl CrawlOptions {
             traps: TrapLimits::default(),
             fetch: FetchConfig::default(),
             check_assets: true,
+            check_offsite_attachments: true,
             resume: false,
         }
     }
@@ -326,6 +329,7 @@ impl Crawler {
             "retries": f.retries,
             "max_depth": o.traps.max_depth,
             "check_assets": o.check_assets,
+            "check_offsite_attachments": o.check_offsite_attachments,
         })
     }
 }
@@ -444,7 +448,7 @@ impl Shared {
                     from_fetch: None,
                     purpose: Purpose::Crawl,
                 });
-            } else if canon::is_attachment(&u) {
+            } else if self.opts.check_offsite_attachments && canon::is_attachment(&u) {
                 // Off-scope downloads are checked (one fetch), never crawled.
                 new_urls.push(NewUrl {
                     url: u.to_string(),
