@@ -759,7 +759,19 @@ fn table_row(
     let all_short = cells
         .iter()
         .all(|c| c.chars().count() <= MAX_LABEL_CHARS && !c.contains(SENTENCE_PUNCT));
-    if labelled >= 2 && all_short && matches.windows(2).any(|w| w[0].is_some() && w[1].is_some()) {
+    // A header names at least two different elements ("收费标准 | 不收费" is a label and
+    // its value, both about the fee).
+    let distinct = matches
+        .iter()
+        .flatten()
+        .map(|m| m.element())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    if labelled >= 2
+        && distinct >= 2
+        && all_short
+        && matches.windows(2).any(|w| w[0].is_some() && w[1].is_some())
+    {
         // A header row: the elements are the columns. With fewer than three element
         // columns it is some other table (a project list with 项目名称 and 联系电话), whose
         // cells count only as weak labels.

@@ -5,6 +5,7 @@
 mod cli_zh;
 mod crawl_cmd;
 mod demo_site_cmd;
+mod inspect_cmd;
 mod rubric_cmd;
 
 use std::process::ExitCode;
@@ -28,6 +29,8 @@ enum Command {
     /// 示例门户网站：启动、写成静态文件、输出标准答案
     #[command(subcommand, name = "demo-site")]
     DemoSite(demo_site_cmd::DemoSiteCmd),
+    /// 解读一个网页：类型、标题、栏目、发布日期、列表条目、办事指南要素和表格
+    Inspect(inspect_cmd::InspectArgs),
     /// 抓取门户网站：礼貌抓取（遵守 robots.txt、限速），每次抓取都作为证据存入快照库
     Crawl(crawl_cmd::CrawlArgs),
 }
@@ -54,6 +57,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Rubric(cmd) => rubric_cmd::run(cmd),
         Command::DemoSite(cmd) => demo_site_cmd::run(cmd),
+        Command::Inspect(args) => inspect_cmd::run(args),
         Command::Crawl(args) => crawl_cmd::run(args),
     };
     match result {
