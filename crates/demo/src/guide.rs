@@ -238,6 +238,12 @@ const SAFE_23: &[Service] = &[
     },
 ];
 
+/// Forms per service of a department, in catalogue order (for sizing).
+pub fn forms_per_service(slug: &str, two_three: bool) -> Vec<u64> {
+    let svcs: &[Service] = if two_three { SAFE_23 } else { services(slug) };
+    svcs.iter().map(|s| forms_of(s).len() as u64).collect()
+}
+
 pub fn special_title(site: &Site, c: usize, i: u64) -> Option<String> {
     special(site, c, i).map(|s| s.title().to_string())
 }
@@ -375,7 +381,13 @@ pub fn build(site: &Site, c: usize, i: u64) -> Guide {
     let id = site.item_id(c, i);
     let date = site.item_date(c, i);
     let form_defect = site.plan.forms.get(&(c, i)).copied();
-    let forms: Vec<Form> = forms_of(svc)
+    // A guide whose materials say only 其他材料 names no form at all.
+    let named = if defect == Some(GuideDefect::PlaceholderMaterials) {
+        vec![]
+    } else {
+        forms_of(svc)
+    };
+    let forms: Vec<Form> = named
         .into_iter()
         .enumerate()
         .map(|(k, name)| {

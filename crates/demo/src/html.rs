@@ -203,11 +203,11 @@ table.docmeta{width:100%;border-collapse:collapse;margin:8px 0;font-size:13px}ta
 .guide-dl dt{font-weight:bold;color:#1d5aa7;margin-top:10px}.guide-dl dd{margin:4px 0 0 2em}.bszn_tit{color:#1d5aa7;border-left:4px solid #1d5aa7;padding-left:8px;font-size:16px}
 .tab_nav{padding:0;list-style:none;border-bottom:2px solid #1d5aa7;height:36px}.tab_nav li{float:left;padding:0 20px;line-height:36px;background:#eef3fa;margin-right:4px}.tab_nav li.on{background:#1d5aa7;color:#fff}
 .tab_con .item{border-bottom:1px dashed #ddd;padding:6px 0}.tab_con .tit{display:inline-block;width:130px;color:#1d5aa7;font-weight:bold}
-.fujian{border-top:1px dashed #ccc;margin-top:16px}.prevnext{border-top:1px solid #eee;margin-top:20px;font-size:13px;line-height:28px}
-.box{float:left;width:578px;margin:0 10px 16px 0;border:1px solid #e5e5e5;min-height:300px}.box.wide{width:1166px;min-height:0}.box ul{margin:0 10px;padding:0;list-style:none}.box li{line-height:34px;border-bottom:1px dashed #eee}.box li span{float:right;color:#999}
+.fujian{border-top:1px dashed #ccc;margin-top:16px}.fujian a,.zoom a{color:#1d5aa7;text-decoration:underline}.prevnext{border-top:1px solid #eee;margin-top:20px;font-size:13px;line-height:28px}
+.box{float:left;width:566px;margin:0 10px 16px 0;border:1px solid #e5e5e5;min-height:300px}.box.dept{min-height:0;height:150px}.box.wide{width:1154px;min-height:0}.box ul{margin:0 10px;padding:0;list-style:none}.box li{line-height:34px;border-bottom:1px dashed #eee}.box li span{float:right;color:#999}
 .box h3 a.more{float:right;color:#fff;font-size:12px;font-weight:normal;padding-right:10px}
-.pic{float:left;width:578px;height:320px;margin:0 10px 16px 0;background:linear-gradient(135deg,#1d5aa7,#5b8fd1);color:#fff;position:relative}.pic .cap{position:absolute;bottom:0;left:0;right:0;background:rgba(0,0,0,.5);line-height:40px;padding:0 12px}
-.pic .scene{font-size:64px;text-align:center;padding-top:80px;letter-spacing:10px;opacity:.9}
+.pic{float:left;width:566px;height:302px;margin:0 10px 16px 0;background:linear-gradient(135deg,#1d5aa7,#5b8fd1);color:#fff;position:relative}.pic .cap{position:absolute;bottom:0;left:0;right:0;background:rgba(0,0,0,.5);line-height:40px;padding:0 12px}
+.pic .scene{font-size:50px;text-align:center;padding-top:90px;letter-spacing:6px;opacity:.9;white-space:nowrap}
 .services{display:flex;flex-wrap:wrap;padding:8px}.services a{width:180px;margin:6px;line-height:56px;text-align:center;background:#f4f8fd;border:1px solid #d6e2f3;color:#1d5aa7;font-size:16px;border-radius:4px}
 .services h4{width:100%;margin:8px 6px 0;color:#d8261f}
 .footer{background:#2d3e55;color:#c9d2df;font-size:13px;text-align:center;padding:14px 0}.footer a{color:#c9d2df}.footer p{margin:4px 0}

@@ -200,7 +200,7 @@ impl Plan {
             );
         }
 
-        // Guide defects: each on item 0..3 of a distinct section-1 guide column.
+        // Guide defects: each on item 0 or 1 of a distinct section-1 guide column.
         let mut guide_cols: Vec<usize> = (0..cols.len())
             .filter(|&i| sec1(&cols[i]) && cols[i].ctype == Some(Ctype::Guide))
             .collect();
@@ -209,7 +209,7 @@ impl Plan {
         for (k, d) in GUIDE_DEFECTS.iter().enumerate() {
             if let Some(c) = it.next() {
                 p.guides
-                    .insert((c, below(hs(seed, "gi", &[k as u64]), 3)), *d);
+                    .insert((c, below(hs(seed, "gi", &[k as u64]), 2)), *d);
             }
         }
         if let Some(c) = (0..cols.len())
@@ -228,9 +228,9 @@ impl Plan {
         {
             for c in it.by_ref() {
                 let svcs = services(dept(cols[c].dept).slug);
-                let start = below(hs(seed, "fi", &[k as u64]), 3);
-                if let Some(i) = (0..3u64)
-                    .map(|j| (start + j) % 3)
+                let start = below(hs(seed, "fi", &[k as u64]), 2);
+                if let Some(i) = (0..2u64)
+                    .map(|j| (start + j) % 2)
                     .find(|&i| !crate::guide::forms_of(&svcs[(i as usize) % svcs.len()]).is_empty())
                 {
                     p.forms.insert((c, i), d);

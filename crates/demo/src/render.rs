@@ -409,7 +409,7 @@ impl Site {
                 }
                 Child::Node(k) => {
                     let sub = &self.nodes[k];
-                    m.push_str(&format!("<div class=\"box\"><h3>{}<a class=\"more\" href=\"{}index.html\">进入&gt;&gt;</a></h3><ul>", esc(&sub.name), sub.dir));
+                    m.push_str(&format!("<div class=\"box dept\"><h3>{}<a class=\"more\" href=\"{}index.html\">进入&gt;&gt;</a></h3><ul>", esc(&sub.name), sub.dir));
                     for ch2 in &sub.children {
                         match *ch2 {
                             Child::Col(c) => m.push_str(&format!(
@@ -636,7 +636,7 @@ impl Site {
         let col = &self.cols[c];
         match col.sec {
             Sec::Service => self.dept_shown(col.dept),
-            _ => format!("耒阳{}", col.dept.trim_start_matches('市')),
+            _ => format!("耒阳市{}", col.dept.trim_start_matches('市')),
         }
     }
 
@@ -1006,10 +1006,10 @@ pub fn item_table_rows(
                 "证件遗失的，凭户口簿申请",
             ),
             (
-                "临时居民身份证办理",
+                "临时居民身份证申请",
                 "户籍所在地公安派出所",
                 "3日",
-                "正在申领、换领、补领期间急需使用的",
+                "正在办理居民身份证期间急需使用的",
             ),
         ],
         "3.2" => &[

@@ -15,7 +15,7 @@ use crate::vocab::{Ctype, INDICATORS, dept};
 pub const AS_OF: (i32, u32, u32) = (2017, 12, 20);
 
 /// Smallest useful size; smaller requests get this.
-pub const MIN_PAGES: usize = 300;
+pub const MIN_PAGES: usize = 600;
 
 /// Which part of the portal a column belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -327,7 +327,7 @@ impl Site {
     pub(crate) fn dept_shown(&self, canonical: &str) -> String {
         let d = dept(canonical);
         if hs(self.seed, "deptname", &[crate::rng::fnv(canonical)]).is_multiple_of(3) {
-            format!("耒阳{}", d.shown.trim_start_matches('市'))
+            format!("耒阳市{}", d.shown.trim_start_matches('市'))
         } else {
             d.shown.to_string()
         }
@@ -446,7 +446,8 @@ fn skeleton(seed: u64) -> (Vec<Proto>, Vec<Node>) {
             dept: "市人民政府办公室",
             ctype: None,
             weight: if k == 0 { 14.0 } else { 8.0 },
-            min: 3,
+            // Enough news for paging even on the smallest site.
+            min: if k == 0 { 25 } else { 2 },
             per_page: 20,
             gap: 1,
             tpl: Tpl::Trs,
@@ -477,10 +478,15 @@ fn skeleton(seed: u64) -> (Vec<Proto>, Vec<Node>) {
             trail: vec![("政务公开".into(), "/xxgk/index.html".into())],
             sec: Sec::Xxgk,
             ind: None,
-            dept: pick(
-                crate::vocab::OFFICES,
-                hs(seed, "xxoff", &[protos.len() as u64]),
-            ),
+            // 政府文件 are issued by the government office; other columns by an office.
+            dept: if *slug == "zfwj" {
+                "市人民政府办公室"
+            } else {
+                pick(
+                    crate::vocab::OFFICES,
+                    hs(seed, "xxoff", &[protos.len() as u64]),
+                )
+            },
             ctype: None,
             weight: 4.0,
             min: 2,
@@ -601,11 +607,13 @@ fn skeleton(seed: u64) -> (Vec<Proto>, Vec<Node>) {
                 .to_string();
                 nodes[parent].children.push(Child::Col(protos.len()));
                 let (weight, gap, min) = match ct {
-                    Ctype::Guide => (3.0, 20, 3),
-                    Ctype::Policy => (2.0, 30, 2),
+                    // One 公共服务 column pages even on the smallest site.
+                    Ctype::Policy if spec.id == "1.1" => (2.0, 12, 22),
+                    Ctype::Guide => (3.0, 20, 2),
+                    Ctype::Policy => (2.0, 30, 1),
                     Ctype::Utility => (2.0, 12, 2),
-                    Ctype::Forms | Ctype::Samples => (1.0, 40, 2),
-                    _ => (1.0, 30, 2),
+                    Ctype::Forms | Ctype::Samples => (1.0, 40, 1),
+                    _ => (1.0, 30, 1),
                 };
                 protos.push(Proto {
                     dir: format!("{base_dir}{}/", ct.slug()),
@@ -629,40 +637,46 @@ fn skeleton(seed: u64) -> (Vec<Proto>, Vec<Node>) {
     (protos, nodes)
 }
 
-/// Item counts per column so that the whole site has about `pages` pages.
+/// Item counts per column so that the whole site has about `pages` paths (list pages,
+/// items and attachments, counted exactly; fixed pages estimated).
 fn size(protos: &[Proto], pages: usize, nodes: &[Node]) -> Vec<u64> {
-    let fixed = (nodes.len() + 12) as f64;
-    let total = |s: f64| -> f64 {
+    let fixed = (nodes.len() + 20) as u64;
+    // Attachments of the first k items of a column: guides cycle through their department's
+    // services, so the count is whole cycles plus a partial one.
+    let cycles: Vec<Vec<u64>> = protos
+        .iter()
+        .map(|p| match p.ctype {
+            Some(Ctype::Guide) => {
+                let two_three = p.ind.is_some_and(|k| INDICATORS[k].id == "2.3");
+                crate::guide::forms_per_service(dept(p.dept).slug, two_three)
+            }
+            Some(Ctype::Forms | Ctype::Samples) => vec![1],
+            _ => vec![0],
+        })
+        .collect();
+    let count = |p: &Proto, s: f64| ((p.weight * s) as u64).max(p.min);
+    let total = |s: f64| -> u64 {
         protos
             .iter()
-            .map(|p| {
-                let n = ((p.weight * s) as u64).max(p.min) as f64;
-                let per_item = 1.0 + attachments_per_item(p.ctype);
-                n * per_item + (n / p.per_page as f64).ceil()
+            .zip(&cycles)
+            .map(|(p, cyc)| {
+                let n = count(p, s);
+                let len = cyc.len() as u64;
+                let per_cycle: u64 = cyc.iter().sum();
+                let att = (n / len) * per_cycle + cyc.iter().take((n % len) as usize).sum::<u64>();
+                n + n.div_ceil(p.per_page) + att
             })
-            .sum::<f64>()
+            .sum::<u64>()
             + fixed
     };
     let (mut lo, mut hi) = (0.0f64, pages as f64);
     for _ in 0..60 {
         let mid = (lo + hi) / 2.0;
-        if total(mid) < pages as f64 {
+        if total(mid) < pages as u64 {
             lo = mid
         } else {
             hi = mid
         }
     }
-    protos
-        .iter()
-        .map(|p| ((p.weight * hi) as u64).max(p.min))
-        .collect()
-}
-
-/// Average attachments an item of this column type links (for sizing only).
-fn attachments_per_item(ct: Option<Ctype>) -> f64 {
-    match ct {
-        Some(Ctype::Guide) => 1.0,
-        Some(Ctype::Forms | Ctype::Samples) => 1.0,
-        _ => 0.0,
-    }
+    protos.iter().map(|p| count(p, hi)).collect()
 }

@@ -30,7 +30,7 @@ pub fn title(site: &Site, c: usize, i: u64) -> String {
             ("通知公告", 0 | 1) => format!("关于做好{year}年{topic}工作的通知"),
             ("通知公告", 2) => format!("关于开展{topic}专项检查的公告"),
             ("通知公告", _) => {
-                format!("耒阳市{topic}工作领导小组办公室关于第{n}期工作通报的通知")
+                format!("耒阳市{topic}工作领导小组办公室工作通报（第{n}期）")
             }
             ("乡镇动态", _) => format!("{town}扎实推进{topic}"),
             ("部门动态", _) => format!("{}召开{topic}工作会议", pick(OFFICES, r >> 7)),
@@ -78,12 +78,26 @@ fn service_title(site: &Site, c: usize, i: u64, r: u64) -> String {
     let year = site.item_date(c, i).format("%Y").to_string();
     match col.ctype {
         Some(Ctype::Policy) if key => format!("{topic}工作相关文件选编（{year}年第{n}辑）"),
-        Some(Ctype::Policy) => match r % 4 {
-            0 => format!("关于印发《耒阳市{topic}管理办法》的通知"),
-            1 => pick(LAWS, r >> 5).to_string(),
-            2 => format!("{shown}关于进一步规范{topic}工作的通知"),
-            _ => format!("湖南省人民政府办公厅关于{topic}工作的实施意见（转发）"),
-        },
+        Some(Ctype::Policy) => {
+            // Subjects and laws come from the department's own services, so each column
+            // reads like that department's file cabinet.
+            let svcs = crate::vocab::services(crate::vocab::dept(col.dept).slug);
+            let svc = &svcs[((r >> 7) % svcs.len() as u64) as usize];
+            let law = svc.basis.split(['；', ';']).find_map(|p| {
+                let a = p.find('《')?;
+                let b = p.find('》')?;
+                Some(p[a..b + '》'.len_utf8()].to_string())
+            });
+            let name = svc.name;
+            match r % 6 {
+                0 => format!("关于印发《耒阳市{name}实施细则》的通知"),
+                1 => law.unwrap_or_else(|| format!("《{}》", pick(LAWS, r >> 5))),
+                2 => format!("{shown}关于进一步规范{name}工作的通知"),
+                3 => format!("湖南省人民政府办公厅关于加强{topic}工作的实施意见（转发）"),
+                4 => format!("关于调整{name}有关事项的通知（{year}年第{n}号）"),
+                _ => format!("《{}》", pick(LAWS, r >> 5)),
+            }
+        }
         Some(Ctype::Utility) => {
             let d = site.item_date(c, i);
             let what = pick(&["停水", "停电", "停气"], r >> 4);

@@ -18,7 +18,7 @@ pub enum DemoSiteCmd {
         /// 随机种子：相同种子生成逐字节相同的网站
         #[arg(long, default_value_t = 1, value_name = "N")]
         seed: u64,
-        /// 网站的大致页面数（最少 300；基准测试可用 50000 以上）
+        /// 网站的大致页面数（最少 600；基准测试可用 50000 以上）
         #[arg(long, default_value_t = 1000, value_name = "N")]
         pages: usize,
     },

@@ -1,0 +1,435 @@
+//! The ground truth is really in the served pages: every seeded defect is there, fetched over
+//! real HTTP from the running server, and pages without a seeded defect have none.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use common::{chunks, content, get, list_dates, list_titles};
+
+const SEED: u64 = 2017;
+
+struct World {
+    server: demo::Server,
+    truth: demo::Manifest,
+    rubric: rubric::Rubric,
+}
+
+fn world() -> World {
+    let site = demo::Site::new(SEED, 700).without_delays();
+    let truth = site.truth();
+    World {
+        server: demo::serve(site, "127.0.0.1:0".parse().unwrap()).unwrap(),
+        truth,
+        rubric: common::rubric(),
+    }
+}
+
+/// Every label the rubric knows (element labels and look-alikes), to tell labels from values.
+fn all_labels(r: &rubric::Rubric) -> BTreeSet<String> {
+    r.elements
+        .iter()
+        .flat_map(|e| e.labels.iter().chain(e.not.iter()).cloned())
+        .collect()
+}
+
+fn strip_numbering(s: &str) -> &str {
+    let t = s.trim_start_matches(|c: char| "一二三四五六七八九十".contains(c));
+    t.strip_prefix('、').unwrap_or(s)
+}
+
+fn is_placeholder(r: &rubric::Rubric, v: &str) -> bool {
+    r.placeholders.values.iter().any(|p| p == v)
+        || r.placeholders
+            .prefixes
+            .iter()
+            .any(|p| v.starts_with(p.as_str()))
+}
+
+/// For each occurrence of one of `labels` as a label on the guide, the value after it ("" when
+/// another label or nothing follows).
+fn values_after(r: &rubric::Rubric, html: &str, labels: &[String]) -> Vec<String> {
+    let body = common::fields(html);
+    // The tab strip of the tabbed layout names sections, not fields.
+    let body = match (body.find("<ul class=\"tab_nav\">"), body.find("</ul>")) {
+        (Some(a), Some(b)) if a < b => format!("{}{}", &body[..a], &body[b..]),
+        _ => body.to_string(),
+    };
+    let all = all_labels(r);
+    let ch = chunks(&body);
+    let mut out = Vec::new();
+    for (i, c) in ch.iter().enumerate() {
+        if labels.iter().any(|l| l == strip_numbering(c)) {
+            let next = ch.get(i + 1).map(|s| s.as_str()).unwrap_or("");
+            out.push(if all.contains(strip_numbering(next)) {
+                String::new()
+            } else {
+                next.to_string()
+            });
+        }
+    }
+    out
+}
+
+fn has_element(r: &rubric::Rubric, html: &str, element: &str) -> bool {
+    let labels = common::element_labels(r, element);
+    values_after(r, html, &labels)
+        .iter()
+        .any(|v| !v.is_empty() && !is_placeholder(r, v))
+}
+
+fn magic_ok(ext: &str, b: &[u8]) -> bool {
+    match ext {
+        "doc" | "xls" => b.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]),
+        "docx" => b.starts_with(b"PK\x03\x04"),
+        "pdf" => b.starts_with(b"%PDF-1.") && b.ends_with(b"%%EOF\n"),
+        _ => false,
+    }
+}
+
+#[test]
+fn every_seeded_defect_is_in_the_served_pages() {
+    let w = world();
+    let a = w.server.addr();
+    let r = &w.rubric;
+    let links = regex::Regex::new(r#"<a href="[^"]*">([^<]*)</a>"#).unwrap();
+    let kinds: BTreeSet<&str> = w
+        .truth
+        .findings
+        .iter()
+        .map(|f| f.rule.split('/').nth(1).unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "content",
+            "elements",
+            "forms",
+            "freshness",
+            "item_table",
+            "monthly"
+        ]
+        .into_iter()
+        .collect()
+    );
+    for f in &w.truth.findings {
+        let rule = f.rule.split('/').nth(1).unwrap();
+        match rule {
+            "freshness" | "monthly" => {
+                let col = w.truth.columns.iter().find(|c| c.url == f.url).unwrap();
+                let page = get(a, &f.url);
+                assert_eq!(page.status, 200);
+                let dates = list_dates(&page.text());
+                let newest = *dates
+                    .iter()
+                    .max()
+                    .unwrap_or_else(|| panic!("{}: no dates", f.url));
+                let start: chrono::NaiveDate = col.window_start.parse().unwrap();
+                assert!(
+                    newest < start,
+                    "{}: newest {newest} is not older than {start}",
+                    f.url
+                );
+                assert_eq!(newest.to_string(), col.newest);
+            }
+            "elements" => {
+                let html = get(a, &f.url).text();
+                assert!(
+                    !has_element(r, &html, &f.subject),
+                    "{}: {} is there after all",
+                    f.url,
+                    f.subject
+                );
+                // The page is still a guide: the other elements are there.
+                let present = r
+                    .elements
+                    .iter()
+                    .filter(|e| has_element(r, &html, &e.name))
+                    .count();
+                assert_eq!(
+                    present, 8,
+                    "{}: a defective guide misses exactly one element",
+                    f.url
+                );
+            }
+            "forms" => {
+                let g = w.truth.guides.iter().find(|g| g.url == f.url).unwrap();
+                let form = g.forms.iter().find(|x| x.name == f.subject).unwrap();
+                let html = get(a, &f.url).text();
+                let body = content(&html);
+                assert!(
+                    body.contains(&f.subject),
+                    "{}: the form is named in the materials",
+                    f.url
+                );
+                match &form.url {
+                    None => {
+                        let inner = f.subject.trim_matches(['《', '》']);
+                        assert!(
+                            !links.captures_iter(body).any(|c| c[1].contains(inner)),
+                            "{}: {inner} is linked",
+                            f.url
+                        );
+                        assert!(!body.contains(&format!("{}（<a", f.subject)));
+                    }
+                    Some(u) => {
+                        assert!(body.contains(u.as_str()), "the guide links {u}");
+                        let got = get(a, u);
+                        let soft = got.status == 200
+                            && got.header("Content-Type").unwrap().starts_with("text/html")
+                            && got.text().contains("页面不存在");
+                        assert!(
+                            got.status == 404 || soft,
+                            "{u}: {} is a real download",
+                            got.status
+                        );
+                    }
+                }
+            }
+            "content" => {
+                let rule = r.rule(&f.rule).unwrap();
+                let rubric::RuleKind::RequiredContent { items } = &rule.kind else {
+                    panic!()
+                };
+                let ind = &f.indicator;
+                let present = |labels: &[String]| -> bool {
+                    w.truth
+                        .columns
+                        .iter()
+                        .filter(|c| &c.indicator == ind)
+                        .any(|c| {
+                            list_titles(&get(a, &c.url).text())
+                                .iter()
+                                .any(|t| labels.iter().any(|l| t.contains(l.as_str())))
+                        })
+                        || w.truth
+                            .guides
+                            .iter()
+                            .filter(|g| &g.indicator == ind)
+                            .any(|g| {
+                                let html = get(a, &g.url).text();
+                                values_after(r, &html, labels).iter().any(|v| !v.is_empty())
+                            })
+                };
+                for item in items {
+                    let mut labels = item.labels.clone();
+                    labels.push(item.name.clone());
+                    assert_eq!(
+                        present(&labels),
+                        item.name != f.subject,
+                        "{}: item {} presence is wrong",
+                        f.rule,
+                        item.name
+                    );
+                }
+            }
+            "item_table" => {
+                let rule = r.rule(&f.rule).unwrap();
+                let rubric::RuleKind::ItemTable { entries } = &rule.kind else {
+                    panic!()
+                };
+                let html = get(a, &f.url).text();
+                let table = common::between(&html, "<table", "</table>");
+                for e in entries {
+                    let there = e
+                        .labels
+                        .iter()
+                        .chain(std::iter::once(&e.name))
+                        .any(|l| table.contains(l.as_str()));
+                    assert_eq!(
+                        there,
+                        e.name != f.subject,
+                        "{}: entry {} presence is wrong",
+                        f.url,
+                        e.name
+                    );
+                }
+            }
+            other => panic!("unexpected rule kind {other}"),
+        }
+    }
+}
+
+#[test]
+fn pages_without_a_seeded_defect_have_none() {
+    let w = world();
+    let a = w.server.addr();
+    let r = &w.rubric;
+    let found: BTreeSet<(&str, &str)> = w
+        .truth
+        .findings
+        .iter()
+        .map(|f| (f.url.as_str(), f.subject.as_str()))
+        .collect();
+    // Columns: fresh exactly where the manifest says, from the served list pages.
+    for c in &w.truth.columns {
+        let page = get(a, &c.url);
+        let newest = *list_dates(&page.text())
+            .iter()
+            .max()
+            .unwrap_or_else(|| panic!("{}: no dates", c.url));
+        let start: chrono::NaiveDate = c.window_start.parse().unwrap();
+        assert_eq!(newest.to_string(), c.newest, "{}", c.url);
+        assert_eq!(newest >= start, c.fresh, "{}", c.url);
+        assert_eq!(
+            c.fresh,
+            !w.truth.findings.iter().any(|f| f.url == c.url
+                && (f.rule.ends_with("/freshness") || f.rule.ends_with("/monthly"))),
+            "{}",
+            c.url
+        );
+    }
+    // Guides of the livelihood columns: all 9 elements unless a defect is seeded there, and
+    // every form downloadable unless seeded otherwise.
+    let mut layouts = BTreeSet::new();
+    let mut checked = 0;
+    for g in w
+        .truth
+        .guides
+        .iter()
+        .filter(|g| g.indicator.starts_with("1."))
+    {
+        let html = get(a, &g.url).text();
+        layouts.insert(g.layout.clone());
+        for e in &r.elements {
+            let expect = !found.contains(&(g.url.as_str(), e.name.as_str()));
+            assert_eq!(
+                has_element(r, &html, &e.name),
+                expect,
+                "{} ({}): element {}",
+                g.url,
+                g.layout,
+                e.name
+            );
+            assert_eq!(g.elements[&e.name].is_some(), expect);
+        }
+        for form in &g.forms {
+            assert!(content(&html).contains(&form.name));
+            if form.downloadable {
+                let u = form.url.as_ref().unwrap();
+                let got = get(a, u);
+                let ext = u.rsplit('.').next().unwrap();
+                assert_eq!(got.status, 200, "{u}");
+                assert!(magic_ok(ext, &got.body), "{u}: bytes are not a .{ext}");
+                assert!(!found.contains(&(g.url.as_str(), form.name.as_str())));
+            } else {
+                assert!(found.contains(&(g.url.as_str(), form.name.as_str())));
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked > 60, "only {checked} guides");
+    assert!(layouts.len() >= 8, "layouts seen: {layouts:?}");
+}
+
+#[test]
+fn the_manifest_agrees_with_the_rubric() {
+    let w = world();
+    let r = &w.rubric;
+    // The generator's labels are the rubric's synonyms for the same element.
+    for (e, labels) in demo::guide_labels() {
+        let el = r.element(e).unwrap();
+        for l in *labels {
+            assert!(
+                el.labels.iter().any(|x| x == l),
+                "{l} is not a rubric label of {e}"
+            );
+        }
+    }
+    // Update windows are the rubric's.
+    let as_of = chrono::NaiveDate::from_ymd_opt(2017, 12, 20).unwrap();
+    assert_eq!(w.truth.as_of, "2017-12-20");
+    for c in &w.truth.columns {
+        let rule = r
+            .indicator(&c.indicator)
+            .unwrap()
+            .rules
+            .iter()
+            .find(|x| matches!(x.kind, rubric::RuleKind::ColumnFreshness { .. }))
+            .unwrap();
+        let rubric::RuleKind::ColumnFreshness {
+            default_within,
+            windows,
+        } = &rule.kind
+        else {
+            panic!()
+        };
+        let win = windows
+            .iter()
+            .find(|tw| tw.column_types.contains(&c.column_type))
+            .map(|tw| tw.within)
+            .unwrap_or(*default_within);
+        assert_eq!(
+            win.start(as_of).to_string(),
+            c.window_start,
+            "{} ({})",
+            c.url,
+            c.column_type
+        );
+        assert!(
+            r.column_type(&c.column_type)
+                .unwrap()
+                .labels
+                .iter()
+                .any(|l| c.name.contains(l.as_str())),
+            "column name {} is not a {}",
+            c.name,
+            c.column_type
+        );
+    }
+    // Findings: canonical departments responsible for the indicator, the rubric's deduction.
+    for f in &w.truth.findings {
+        let ind = r.indicator(&f.indicator).unwrap();
+        assert!(
+            ind.departments.contains(&f.department),
+            "{} not responsible for {}",
+            f.department,
+            f.indicator
+        );
+        assert_eq!(r.rule(&f.rule).unwrap().deduction, f.deduction);
+    }
+    // Columns of multi-department indicators belong to one department each, and every
+    // department of every indicator has a column.
+    for ind in r.indicators() {
+        let depts: BTreeSet<&str> = w
+            .truth
+            .columns
+            .iter()
+            .filter(|c| c.indicator == ind.id)
+            .map(|c| c.department.as_str())
+            .collect();
+        let want: BTreeSet<&str> = ind.departments.iter().map(String::as_str).collect();
+        assert_eq!(depts, want, "{}", ind.id);
+    }
+}
+
+#[test]
+fn scores_are_the_scoring_engines_and_follow_its_semantics() {
+    let w = world();
+    let r = &w.rubric;
+    let scores = w.truth.scores.clone().expect("the manifest is scored");
+    assert_eq!(
+        Some(&scores),
+        rubric::score(r, &w.truth.rubric_findings(), &[])
+            .ok()
+            .as_ref()
+    );
+    // 100 minus, per indicator, its deductions up to its points (扣完为止).
+    let mut per: BTreeMap<&str, i64> = BTreeMap::new();
+    for f in &w.truth.findings {
+        *per.entry(f.indicator.as_str()).or_default() += f.deduction.hundredths();
+    }
+    let lost: i64 = per
+        .iter()
+        .map(|(id, d)| (*d).min(r.indicator(id).unwrap().points.hundredths()))
+        .sum();
+    assert_eq!(scores.total.hundredths(), 10_000 - lost);
+    assert_eq!(w.truth.deducted.hundredths(), per.values().sum::<i64>());
+    // At least one indicator is floored, so the total is more than 100 minus the raw sum.
+    assert!(scores.total.hundredths() > 10_000 - w.truth.deducted.hundredths());
+    assert!(scores.total < rubric::Points::new(100));
+    // Departments' shares add up to what was lost.
+    let shares: i64 = scores.departments.iter().map(|d| d.lost.hundredths()).sum();
+    assert_eq!(shares, lost);
+}
