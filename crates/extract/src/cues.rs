@@ -28,7 +28,7 @@ const SHAPES: &[Shape] = &[
         element: "设定依据",
         words: &["条例", "办法", "规定", "法》", "第", "条"],
         strong: &[
-            r"《[^》]{2,60}(?:法|条例|办法|规定|意见|通知|决定|细则|令|规则|规范)》",
+            r"《[^》]{2,60}(?:法|条例|办法|规定|意见|通知|决定|细则|令|规则|规范|方案)》",
             r"第[一二三四五六七八九十百零〇\d]+条",
             r"〔\d{4}〕|\[\d{4}\]",
         ],
@@ -184,6 +184,7 @@ static COMPILED: LazyLock<Vec<Compiled>> = LazyLock::new(|| {
 /// element has no known shape).
 pub fn score(element: &str, value: &str) -> Option<u32> {
     let c = COMPILED.iter().find(|c| c.element == element)?;
+    let value = &crate::text::halfwidth(value);
     let words = c.words.iter().filter(|w| value.contains(*w)).count() as u32;
     let strong = c.strong.iter().filter(|r| r.is_match(value)).count() as u32;
     Some(words + 2 * strong)

@@ -24,7 +24,7 @@ pub struct Form {
 }
 
 /// Endings of a document that is a form to fill in (the structure of the names, not labels).
-const FORM_ENDINGS: &str = "申请表|登记表|审批表|审核表|申报表|备案表|信息表|情况表|统计表|汇总表|明细表|一览表|表格|表|回执|凭证|委托书|申请书|承诺书|声明书|告知书";
+const FORM_ENDINGS: &str = "申请表|登记表|审批表|审核表|申报表|备案表|信息表|情况表|统计表|汇总表|明细表|一览表|表格|表|回执|凭证|委托书|申请书|注册书|登记书|申报书|报告书|确认书|承诺书|声明书|告知书";
 
 static QUOTED: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
@@ -33,7 +33,7 @@ static QUOTED: LazyLock<Regex> = LazyLock::new(|| {
 });
 static BARE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"([\p{Han}（）()]{2,30}?(?:申请表|登记表|审批表|审核表|申报表|备案表|委托书|申请书|承诺书))",
+        r"([\p{Han}（）()]{2,30}?(?:申请表|登记表|审批表|审核表|申报表|备案表|委托书|申请书|注册书|承诺书))",
     )
 });
 

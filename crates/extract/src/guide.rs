@@ -537,7 +537,7 @@ fn inline_splits(
     let mut out = Vec::new();
     let all = vocab.all_labels();
     for (p, c) in hw.char_indices() {
-        if c != ':' {
+        if c != ':' && c != '：' {
             continue;
         }
         // Walk back over the label's characters.
@@ -556,6 +556,10 @@ fn inline_splits(
             continue;
         }
         let value_start = p + c.len_utf8();
+        // "（一）申请：…" is a numbered step whose first word ends in a colon.
+        let (_, bare) = numbering(cand);
+        let cand = if bare.is_empty() { cand } else { bare };
+        let start = trimmed.len() - cand.len();
         let (label_start, label, m) = if cand.chars().count() <= MAX_LABEL_CHARS {
             match vocab.match_label(cand) {
                 Some(m) => (start, cand.to_owned(), Some(m)),
@@ -600,7 +604,9 @@ fn segment(lines: &[&Line], vocab: &Vocabulary) -> Vec<Seg> {
             continue;
         }
         columns = None;
-        let hw = halfwidth(&line.text);
+        // Values keep the page's own characters (full-width brackets in form names); matching
+        // normalises where it compares.
+        let hw = line.text.clone();
         let (num, rest) = numbering(&hw);
         let rest_label = strip_colon(
             rest.trim_start_matches('【')
@@ -650,8 +656,16 @@ fn segment(lines: &[&Line], vocab: &Vocabulary) -> Vec<Seg> {
             continue;
         }
 
-        // `标签：值` runs.
+        // `标签：值` runs. A line whose only label is unknown ("（一）申请：…", "注：…")
+        // belongs to the open section when it has a value.
         let splits = inline_splits(&hw, vocab, false);
+        let unknown_only = splits.len() == 1 && splits[0].2.is_none();
+        let unknown_with_value =
+            unknown_only && !hw[splits[0].1..].trim().is_empty() && open.is_some();
+        if unknown_with_value {
+            push_value(&mut segs, open, hw.trim());
+            continue;
+        }
         if !splits.is_empty() {
             let head = hw[..splits[0].0].trim();
             if !head.is_empty() {
@@ -666,7 +680,13 @@ fn segment(lines: &[&Line], vocab: &Vocabulary) -> Vec<Seg> {
                     value,
                     How::Inline,
                 ));
-                if value.is_empty() && m.is_some() {
+                // An empty value: the label heads the lines that follow (an unknown one such as
+                // 附件下载： ends the section before it). So does a value that starts a numbered
+                // list ("入学流程：1. …", then "2. …" on the next lines).
+                let starts_list = m.is_some()
+                    && k + 1 == splits.len()
+                    && matches!(numbering(value).0, Numbering::Arabic | Numbering::Paren);
+                if value.is_empty() || starts_list {
                     open = Some(segs.len() - 1);
                     open_numbering = Numbering::None;
                 }
@@ -750,7 +770,7 @@ fn table_row(
     columns: &mut Option<Vec<(String, Option<LabelMatch>)>>,
     segs: &mut Vec<Seg>,
 ) {
-    let cells: Vec<String> = line.cells.iter().map(|c| halfwidth(c)).collect();
+    let cells: Vec<String> = line.cells.clone();
     let matches: Vec<Option<LabelMatch>> = cells
         .iter()
         .map(|c| vocab.match_label(&strip_colon(c)))

@@ -72,9 +72,20 @@ const META_NAMES: &[&str] = &[
     "dc.date.issued",
     "dcterms.issued",
 ];
-/// Words of a byline (the line under a title that carries source, author and date).
+/// Words of a byline (the line under a title that carries source, author and date), each
+/// followed by a colon ("工作者" in a title is not 作者).
 const BYLINE_WORDS: &[&str] = &[
-    "来源", "作者", "浏览", "阅读", "点击", "编辑", "字号", "打印", "访问", "次数", "【",
+    "来源",
+    "作者",
+    "浏览",
+    "阅读",
+    "点击",
+    "编辑",
+    "字号",
+    "访问",
+    "次数",
+    "发布者",
+    "发布人",
 ];
 const BYLINE_MAX_CHARS: usize = 120;
 /// How many lines after the title a byline may sit.
@@ -206,7 +217,10 @@ fn byline(doc: &Doc, lines: &[(String, Region)]) -> Option<Dated> {
         let only_date = rest
             .chars()
             .all(|c| c.is_ascii_digit() || c.is_whitespace() || c == ':' || c == '|');
-        if only_date || BYLINE_WORDS.iter().any(|w| text.contains(w)) {
+        let worded = BYLINE_WORDS
+            .iter()
+            .any(|w| text.contains(&format!("{w}:")) || text.contains(&format!("{w}：")));
+        if only_date || worded || text.contains('【') {
             return Some(Dated {
                 date: h.date,
                 source: DateSource::Byline,
