@@ -253,7 +253,7 @@ fn biff8(title: &str, lines: &[String]) -> Vec<u8> {
     style.push(0xFF);
     rec(&mut g, 0x0293, &style); // STYLE (Normal)
     let sheet_name = xl_string("Sheet1", false);
-    let bs_len = 4 + 8 + 2 + sheet_name.len();
+    let bs_len = 4 + 6 + sheet_name.len(); // header, offset, state, type, name
     let eof_len = 4;
     let sheet_offset = (g.len() + bs_len + eof_len) as u32;
     let mut bs = Vec::new();

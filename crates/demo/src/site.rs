@@ -609,6 +609,9 @@ fn skeleton(seed: u64) -> (Vec<Proto>, Vec<Node>) {
                 let (weight, gap, min) = match ct {
                     // One 公共服务 column pages even on the smallest site.
                     Ctype::Policy if spec.id == "1.1" => (2.0, 12, 22),
+                    // The key services' guide columns hold just their one guide, so what the
+                    // content rule finds there is unambiguous.
+                    Ctype::Guide if matches!(spec.id, "2.1" | "2.2") => (0.0, 20, 1),
                     Ctype::Guide => (3.0, 20, 2),
                     Ctype::Policy => (2.0, 30, 1),
                     Ctype::Utility => (2.0, 12, 2),

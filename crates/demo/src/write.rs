@@ -21,7 +21,16 @@ pub fn write_static(site: &Site, dir: &Path) -> io::Result<WriteSummary> {
     let mut sum = WriteSummary::default();
     std::fs::create_dir_all(dir)?;
     for p in site.paths() {
-        let Some(resp) = site.page(&p) else { continue };
+        // A static copy cannot challenge: it holds the page behind the firewall.
+        let cookie = crate::render::challenge_cookie(site.seed);
+        let Some(resp) = site.respond(
+            &p,
+            crate::render::Visit {
+                cookie: Some(&cookie),
+            },
+        ) else {
+            continue;
+        };
         if resp.status != 200 {
             sum.skipped.push(p);
             continue;
