@@ -7,6 +7,7 @@ mod crawl_cmd;
 mod demo_site_cmd;
 mod inspect_cmd;
 mod rubric_cmd;
+mod snapshot_cmd;
 
 use std::process::ExitCode;
 
@@ -33,6 +34,9 @@ enum Command {
     Inspect(inspect_cmd::InspectArgs),
     /// 抓取门户网站：礼貌抓取（遵守 robots.txt、限速），每次抓取都作为证据存入快照库
     Crawl(crawl_cmd::CrawlArgs),
+    /// 查看快照库：抓取任务列表、按结果统计、单个网址的抓取记录，导出 WARC 网页存档
+    #[command(subcommand)]
+    Snapshot(snapshot_cmd::SnapshotCmd),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +63,7 @@ fn main() -> ExitCode {
         Command::DemoSite(cmd) => demo_site_cmd::run(cmd),
         Command::Inspect(args) => inspect_cmd::run(args),
         Command::Crawl(args) => crawl_cmd::run(args),
+        Command::Snapshot(cmd) => snapshot_cmd::run(cmd),
     };
     match result {
         Ok(code) => code,

@@ -41,6 +41,8 @@ mod model;
 mod store;
 pub mod warc;
 
+/// The public types use chrono's `DateTime<Utc>`; re-exported so callers use the same version.
+pub use chrono;
 pub use model::*;
 pub use store::Store;
 

@@ -82,6 +82,17 @@ str_enum!(
     }
 );
 
+impl CrawlState {
+    /// Chinese label for user-facing output.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            CrawlState::Running => "未完成（可续抓）",
+            CrawlState::Finished => "已完成",
+            CrawlState::Aborted => "已中止",
+        }
+    }
+}
+
 str_enum!(
     /// State of a frontier row. `InProgress` rows left by a dead process go back to `Pending`
     /// on `Store::resume`.
@@ -201,6 +212,19 @@ str_enum!(
     }
 );
 
+impl EncodingSource {
+    /// Chinese label for user-facing output.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            EncodingSource::Bom => "字节顺序标记（BOM）",
+            EncodingSource::HttpHeader => "HTTP 响应头",
+            EncodingSource::Meta => "网页 meta 声明",
+            EncodingSource::Detected => "自动检测",
+            EncodingSource::Default => "无声明，按默认",
+        }
+    }
+}
+
 str_enum!(
     /// What kind of reference a link is.
     LinkKind {
@@ -219,6 +243,23 @@ str_enum!(
     }
 );
 
+impl LinkKind {
+    /// Chinese label for user-facing output.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            LinkKind::Anchor => "链接",
+            LinkKind::Attachment => "附件",
+            LinkKind::Frame => "框架",
+            LinkKind::Image => "图片",
+            LinkKind::Script => "脚本",
+            LinkKind::Stylesheet => "样式表",
+            LinkKind::Form => "表单",
+            LinkKind::Refresh => "自动跳转",
+            LinkKind::Other => "其他",
+        }
+    }
+}
+
 str_enum!(
     /// Verdict of an attachment download check.
     AttachmentVerdict {
@@ -227,6 +268,17 @@ str_enum!(
         Soft404 = "soft_404",
     }
 );
+
+impl AttachmentVerdict {
+    /// Chinese label for user-facing output.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            AttachmentVerdict::Ok => "正常",
+            AttachmentVerdict::Broken => "损坏",
+            AttachmentVerdict::Soft404 => "软 404（实为“页面不存在”）",
+        }
+    }
+}
 
 str_enum!(
     /// How a body is compressed in the `bodies` table.

@@ -1,0 +1,253 @@
+//! `kaohe snapshot list|show|export-warc` as a user runs them, on a SQLite store written
+//! through the store's own API (the crawler's path), in Chinese.
+
+#![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failed test
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use predicates::str::contains;
+use store::chrono::{TimeZone, Utc};
+use store::*;
+
+fn fetch(
+    frontier: Option<FrontierId>,
+    url: &str,
+    outcome: Outcome,
+    status: Option<u16>,
+) -> FetchRecord {
+    FetchRecord {
+        frontier,
+        url: url.into(),
+        final_url: url.into(),
+        method: "GET".into(),
+        request_headers: vec![("User-Agent".into(), "kaohe/0.1".into())],
+        redirects: vec![],
+        status,
+        headers: ResponseHeaders {
+            content_type: Some("text/html; charset=gbk".into()),
+            etag: Some("\"e1\"".into()),
+            ..ResponseHeaders::default()
+        },
+        timing: Timing {
+            started_at: Utc.with_ymd_and_hms(2026, 11, 28, 2, 0, 0).unwrap(),
+            connect_ms: Some(2),
+            ttfb_ms: Some(9),
+            total_ms: Some(15),
+        },
+        outcome,
+        detail: None,
+        encoding: Some(EncodingInfo {
+            name: "GBK".into(),
+            source: EncodingSource::Meta,
+            had_errors: false,
+        }),
+        body: status.map(|_| format!("<html>{url}</html>").into_bytes()),
+        body_truncated: false,
+        unchanged_hash: None,
+        attachment: None,
+    }
+}
+
+/// A store with one crawl: a home page with two links, a 412 challenge, a timeout.
+fn sample_store(path: &str) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let s = Store::open(path).await.unwrap();
+        let c = s
+            .create_crawl("http://127.0.0.1:9/", &serde_json::json!({"rate": 2}))
+            .await
+            .unwrap();
+        let url = |u: &str| NewUrl {
+            url: u.into(),
+            depth: 1,
+            from_fetch: None,
+            purpose: Purpose::Crawl,
+        };
+        s.enqueue(
+            c,
+            &[NewUrl {
+                depth: 0,
+                ..url("http://127.0.0.1:9/")
+            }],
+        )
+        .await
+        .unwrap();
+        let home = s.claim(c, 1).await.unwrap().remove(0);
+        let links = [
+            NewLink {
+                to_url: "http://127.0.0.1:9/zwgk/".into(),
+                text: Some("政务公开".into()),
+                kind: LinkKind::Anchor,
+            },
+            NewLink {
+                to_url: "http://127.0.0.1:9/slow".into(),
+                text: Some("慢页面".into()),
+                kind: LinkKind::Anchor,
+            },
+        ];
+        s.record(
+            c,
+            &fetch(
+                Some(home.id),
+                "http://127.0.0.1:9/",
+                Outcome::Fetched,
+                Some(200),
+            ),
+            &links,
+            &[
+                url("http://127.0.0.1:9/zwgk/"),
+                url("http://127.0.0.1:9/slow"),
+            ],
+        )
+        .await
+        .unwrap();
+        for item in s.claim(c, 2).await.unwrap() {
+            let rec = if item.url.ends_with("slow") {
+                fetch(Some(item.id), &item.url, Outcome::TimedOut, None)
+            } else {
+                fetch(Some(item.id), &item.url, Outcome::Challenged, Some(412))
+            };
+            s.record(c, &rec, &[], &[]).await.unwrap();
+        }
+        s.finish_crawl(c, CrawlState::Finished).await.unwrap();
+        s.close().await;
+    });
+}
+
+/// A fresh directory under the system temp dir, removed on drop.
+struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let p =
+            std::env::temp_dir().join(format!("kaohe-snapshot-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        TempDir(p)
+    }
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn kaohe() -> Command {
+    let mut cmd = Command::cargo_bin("kaohe").unwrap();
+    cmd.env_remove("KAOHE_DB");
+    cmd
+}
+
+#[test]
+fn list_show_and_export_a_crawl() {
+    let dir = TempDir::new("list");
+    let db = dir.path().join("kaohe.sqlite");
+    sample_store(db.to_str().unwrap());
+
+    // default --db is kaohe.sqlite in the current directory
+    kaohe()
+        .current_dir(dir.path())
+        .args(["snapshot", "list"])
+        .assert()
+        .success()
+        .stdout(contains("1 次抓取"))
+        .stdout(contains("已完成"))
+        .stdout(contains("http://127.0.0.1:9/"))
+        .stdout(
+            predicate::str::is_match(r"\n1\t2026-11-28 \d\d:\d\d:\d\d\t已完成\t3\t0\t0\t3\t")
+                .unwrap(),
+        );
+
+    // KAOHE_DB names it too
+    kaohe()
+        .env("KAOHE_DB", &db)
+        .args(["snapshot", "show", "1"])
+        .assert()
+        .success()
+        .stdout(contains("抓取记录：3 条"))
+        .stdout(contains("抓取成功\t1"))
+        .stdout(contains("防火墙拦截（未核实）\t1"))
+        .stdout(contains("超时（未核实）\t1"))
+        .stdout(contains("其中 2 条未核实"));
+
+    kaohe()
+        .args(["snapshot", "show", "1", "http://127.0.0.1:9/", "--db"])
+        .arg(&db)
+        .assert()
+        .success()
+        .stdout(contains("状态码：200"))
+        .stdout(contains("编码：GBK（依据：网页 meta 声明）"))
+        .stdout(contains("响应头 ETag：\"e1\""))
+        .stdout(contains("[链接] 政务公开 → http://127.0.0.1:9/zwgk/"))
+        .stdout(contains("首字节 9 毫秒"));
+    kaohe()
+        .args(["snapshot", "show", "1", "http://127.0.0.1:9/slow", "--db"])
+        .arg(&db)
+        .assert()
+        .success()
+        .stdout(contains("状态码：无（未收到响应）"))
+        .stdout(contains("不能据此认定网页缺失"));
+    kaohe()
+        .args(["snapshot", "show", "1", "http://127.0.0.1:9/none", "--db"])
+        .arg(&db)
+        .assert()
+        .code(1)
+        .stdout(contains("没有网址 http://127.0.0.1:9/none 的抓取记录"));
+    kaohe()
+        .args(["snapshot", "show", "42", "--db"])
+        .arg(&db)
+        .assert()
+        .code(2)
+        .stderr(contains("抓取任务 42 不存在"));
+
+    // export: default file name in the current directory
+    kaohe()
+        .current_dir(dir.path())
+        .args(["snapshot", "export-warc", "1"])
+        .assert()
+        .success()
+        .stdout(contains("3 条抓取记录"))
+        .stdout(contains("kaohe-crawl-1.warc.gz"));
+    let warc = std::fs::read(dir.path().join("kaohe-crawl-1.warc.gz")).unwrap();
+    assert_eq!(&warc[..2], &[0x1f, 0x8b], "gzip");
+    let out = dir.path().join("x.warc.gz");
+    kaohe()
+        .args(["snapshot", "export-warc", "1", "-o"])
+        .arg(&out)
+        .arg("--db")
+        .arg(&db)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(&out).unwrap(), warc, "deterministic export");
+    assert!(!dir.path().join("x.warc.gz.part").exists());
+}
+
+#[test]
+fn a_missing_store_is_an_error_not_a_new_file() {
+    let dir = TempDir::new("missing");
+    kaohe()
+        .current_dir(dir.path())
+        .args(["snapshot", "list"])
+        .assert()
+        .code(2)
+        .stderr(contains("数据库文件 kaohe.sqlite 不存在"));
+    assert!(!dir.path().join("kaohe.sqlite").exists());
+    kaohe()
+        .current_dir(dir.path())
+        .args(["snapshot", "export-warc", "1", "--db", "nope.sqlite"])
+        .assert()
+        .code(2)
+        .stderr(contains("不存在"));
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
+}
