@@ -4,6 +4,7 @@
 
 mod cli_zh;
 mod crawl_cmd;
+mod demo_cmd;
 mod demo_site_cmd;
 mod inspect_cmd;
 mod rubric_cmd;
@@ -27,6 +28,8 @@ enum Command {
     /// 查看或校验考核指标体系（评分细则）
     #[command(subcommand)]
     Rubric(rubric_cmd::RubricCmd),
+    /// 在内置示例门户上演示整个流程：启动、抓取、解读网页、对照标准答案
+    Demo(demo_cmd::DemoArgs),
     /// 示例门户网站：启动、写成静态文件、输出标准答案
     #[command(subcommand, name = "demo-site")]
     DemoSite(demo_site_cmd::DemoSiteCmd),
@@ -60,6 +63,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Rubric(cmd) => rubric_cmd::run(cmd),
+        Command::Demo(args) => demo_cmd::run(args),
         Command::DemoSite(cmd) => demo_site_cmd::run(cmd),
         Command::Inspect(args) => inspect_cmd::run(args),
         Command::Crawl(args) => crawl_cmd::run(args),
