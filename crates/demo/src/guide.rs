@@ -549,6 +549,19 @@ pub fn build(site: &Site, c: usize, i: u64) -> Guide {
         value: Value::Text("本市行政区域内的公民、法人和其他组织".into()),
         element: None,
     };
+    // 网上办理地址 is not 办理地点; many guides print it, often as 暂无.
+    if extra % 3 == 1 {
+        let v = if extra % 2 == 0 {
+            "暂无"
+        } else {
+            "http://www.hnzwfw.gov.cn/"
+        };
+        fields.push(Field {
+            label: "网上办理地址".into(),
+            value: Value::Text(v.into()),
+            element: None,
+        });
+    }
     let pos = |fields: &Vec<Field>, e: &str| fields.iter().position(|f| f.element == Some(e));
     if extra % 4 != 0 || defect == Some(GuideDefect::DeadlineNotHours) {
         let at = pos(&fields, "办理时间")
@@ -791,7 +804,7 @@ pub fn render(g: &Guide, seed: u64) -> String {
             for f in &g.fields {
                 h.push_str(&format!("<div class=\"item\"><span class=\"tit\">{}：</span><span class=\"con\">{}</span></div>\n", f.label, value_html(&f.value)));
             }
-            h.push_str("</div>\n");
+            h.push_str("<div class=\"item\"><span class=\"tit\">常见问题：</span><span class=\"con\">暂无</span></div>\n</div>\n");
         }
     }
     let ids: Vec<String> = scripts.collect();

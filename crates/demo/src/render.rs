@@ -55,13 +55,12 @@ pub const REDIRECTS: &[(&str, &str)] = &[
     ("/ggfw.html", "/ggfw/"),
 ];
 
-fn html_response(site: &Site, html: String, charset: Charset, status: u16) -> Response {
+fn html_response(html: String, charset: Charset, status: u16) -> Response {
     let (body, ctype) = match charset {
         Charset::Utf8 => (html.into_bytes(), "text/html; charset=utf-8"),
         Charset::Gbk => (encoding_rs::GBK.encode(&html).0.into_owned(), "text/html"),
         Charset::Utf8DeclaredGb2312 => (html.into_bytes(), "text/html"),
     };
-    let _ = site;
     Response {
         status,
         headers: vec![("Content-Type".into(), ctype.into())],
@@ -99,6 +98,10 @@ impl Site {
 
     /// The pages answered slowly, and how slowly.
     pub fn slow_paths(&self) -> Vec<(String, Duration)> {
+        self.slow.clone()
+    }
+
+    pub(crate) fn choose_slow(&self) -> Vec<(String, Duration)> {
         let mut v = vec![(
             "/xxgk/zfwj/index.html".to_string(),
             Duration::from_millis(2500),
@@ -113,16 +116,10 @@ impl Site {
     }
 
     fn delay_of(&self, p: &str) -> Duration {
-        if !(p.starts_with("/xxgk/zfwj/index.html")
-            || p.starts_with("/ywdt/lyyw/")
-            || p.starts_with("/d/file/"))
-        {
-            return Duration::ZERO;
-        }
-        self.slow_paths()
-            .into_iter()
+        self.slow
+            .iter()
             .find(|(s, _)| s == p)
-            .map(|(_, d)| d)
+            .map(|(_, d)| *d)
             .unwrap_or_default()
     }
 
@@ -232,7 +229,7 @@ impl Site {
     }
 
     fn html(&self, h: String, cs: Charset) -> Response {
-        html_response(self, h, cs, 200)
+        html_response(h, cs, 200)
     }
 
     fn challenge(&self) -> Response {
@@ -447,7 +444,6 @@ impl Site {
     }
 
     fn sidebar(&self, c: usize) -> String {
-        let col = &self.cols[c];
         let mut s = String::new();
         // Sibling columns.
         let parent = self.nodes.iter().find(|n| {
@@ -482,7 +478,6 @@ impl Site {
             }
             s.push_str("</ul>");
         }
-        let _ = col;
         let a = self.as_of;
         s.push_str(&format!(
             "<h3><a href=\"{CALENDAR_PATH}?ym={}\" style=\"color:#fff\">政务日历</a></h3>",
@@ -661,6 +656,13 @@ impl Site {
         };
         let shown = match col.sec {
             Sec::News => format!("{} {hh:02}:{mm:02}", date.format("%Y-%m-%d")),
+            // Some old templates print full-width digits.
+            Sec::Hdjl => full_width(&format!(
+                "{}年{}月{}日",
+                date.year(),
+                date.month(),
+                date.day()
+            )),
             Sec::Xxgk => date.format("%Y-%m-%d").to_string(),
             _ => match (cr >> 4) % 4 {
                 0 => format!("{} {hh:02}:{mm:02}", date.format("%Y-%m-%d")),
@@ -934,7 +936,7 @@ impl Site {
             "404 页面未找到",
             "<p>抱歉，您要访问的页面不存在。</p><p><a href=\"/index.html\">返回首页</a></p>",
         );
-        html_response(self, h, Charset::Utf8, 404)
+        html_response(h, Charset::Utf8, 404)
     }
 }
 
@@ -945,6 +947,19 @@ fn text_response(s: &str, ctype: &str) -> Response {
         body: s.as_bytes().to_vec(),
         delay: Duration::ZERO,
     }
+}
+
+/// ２０１７年１２月５日: ASCII digits made full-width.
+fn full_width(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_digit() {
+                char::from_u32(c as u32 - 0x30 + 0xFF10).unwrap_or(c)
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// 二〇一七年十二月十五日: how official documents date their signature.

@@ -94,6 +94,11 @@ impl Server {
             .unwrap_or_default()
     }
 
+    /// How many requests the log holds.
+    pub fn request_count(&self) -> usize {
+        self.shared.log.lock().map(|l| l.len()).unwrap_or(0)
+    }
+
     /// How many times a path (with query) was requested.
     pub fn hits(&self, path: &str) -> usize {
         self.shared

@@ -118,6 +118,8 @@ pub struct Site {
     pub(crate) delays: bool,
     /// Column indices ordered by `base_id`, for id → column lookups.
     pub(crate) by_base: Vec<usize>,
+    /// The deliberately slow paths (a handful).
+    pub(crate) slow: Vec<(String, std::time::Duration)>,
 }
 
 struct Proto {
@@ -199,7 +201,7 @@ impl Site {
             .collect();
         let mut by_base: Vec<usize> = (0..cols.len()).collect();
         by_base.sort_by_key(|&i| cols[i].base_id);
-        Site {
+        let mut site = Site {
             seed,
             pages,
             as_of,
@@ -210,7 +212,10 @@ impl Site {
             plan,
             delays: true,
             by_base,
-        }
+            slow: Vec::new(),
+        };
+        site.slow = site.choose_slow();
+        site
     }
 
     /// The same site without the deliberate slow responses (for quick tests and benchmarks).

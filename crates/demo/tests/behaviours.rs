@@ -210,3 +210,60 @@ fn the_server_stops_when_dropped() {
         "still listening after drop"
     );
 }
+
+#[test]
+fn hostile_paths_never_panic() {
+    let site = demo::Site::new(16, 600).without_delays();
+    let real: Vec<String> = site.paths().step_by(3).collect();
+    let odd = [
+        "",
+        "/",
+        "//",
+        "/../../etc/passwd",
+        "/ggfw/../index.html",
+        "/index.html?",
+        "/?ym=",
+        "/hdjl/zwrl/index.html?ym=9999-12",
+        "/hdjl/zwrl/index.html?ym=-1-13",
+        "/hdjl/zwrl/index.html?ym=2017-00",
+        "/hdjl/zwrl/index.html?ym=99999999999-1",
+        "/ywdt/lyyw/index_0.html",
+        "/ywdt/lyyw/index_1.html",
+        "/ywdt/lyyw/index_99999999999999999999.html",
+        "/d/file/p/2017/12-01/.doc",
+        "/d/file/p/2017/12-01/zzzzzzzzzz.doc",
+        "/d/file/p/2017/12-01/0000000000000000000000000000000000ff1.pdf",
+        "/ggfw/sfz/sxslb.html",
+        "/ggfw/jyfw/sxslb.html",
+        "/ywdt/lyyw/201712/t20171219_1.html",
+        "/ywdt/lyyw/2017-12-19/18446744073709551615.html",
+        "/%E4%B8%AD%E6%96%87/",
+        "/ggfw/jyfw/bszn/2017-13-45/1.html",
+    ];
+    let mut answered = 0;
+    for p in odd
+        .iter()
+        .map(|s| s.to_string())
+        .chain(real.iter().flat_map(|p| {
+            let cut: String = p.chars().take(p.chars().count() / 2).collect();
+            vec![
+                format!("{p}x"),
+                format!("{p}/"),
+                cut,
+                p.replace(".html", ".htm"),
+                p.to_uppercase(),
+                format!("{p}?a=1&b=2"),
+            ]
+        }))
+    {
+        if let Some(r) = site.page(&p) {
+            assert!([200, 301, 412].contains(&r.status), "{p}: {}", r.status);
+            answered += 1;
+        }
+    }
+    assert!(answered > 0);
+    // The 404 page is a real 404 in Chinese.
+    let nf = site.not_found();
+    assert_eq!(nf.status, 404);
+    assert!(String::from_utf8(nf.body).unwrap().contains("页面不存在"));
+}

@@ -98,3 +98,50 @@ fn sizes_from_hundreds_to_fifty_thousand_are_lazy() {
         .replace("index.html", &format!("index_{}.html", deep.list_pages - 1));
     assert!(big.page(&lastpage).is_some() || big.page(&alt).is_some());
 }
+
+#[test]
+fn every_path_is_reachable_by_links_from_the_home_page() {
+    let site = demo::Site::new(9, 700).without_delays();
+    // Links, scripts, styles and form actions; relative links (the pager's) resolved.
+    let link = regex::Regex::new(r##"(?:href|src|action)="([^"#]+)""##).unwrap();
+    let cookie = demo::challenge_cookie(9);
+    let mut seen = std::collections::BTreeSet::new();
+    let mut queue =
+        std::collections::VecDeque::from(["/index.html".to_string(), "/robots.txt".to_string()]);
+    while let Some(p) = queue.pop_front() {
+        if !seen.insert(p.clone()) {
+            continue;
+        }
+        let Some(r) = site.respond(
+            &p,
+            demo::Visit {
+                cookie: Some(&cookie),
+            },
+        ) else {
+            continue;
+        };
+        if let Some(to) = r.header("Location") {
+            queue.push_back(to.to_string());
+        }
+        if !r
+            .header("Content-Type")
+            .unwrap_or("")
+            .starts_with("text/html")
+        {
+            continue;
+        }
+        let text = String::from_utf8(r.body.clone())
+            .unwrap_or_else(|_| encoding_rs::GBK.decode(&r.body).0.into_owned());
+        for c in link.captures_iter(&text) {
+            let mut u = c[1].replace("&amp;", "&");
+            if !u.starts_with('/') && !u.contains(':') {
+                u = format!("{}{u}", &p[..=p.rfind('/').unwrap()]);
+            }
+            if u.starts_with('/') && !u.contains('?') && !seen.contains(&u) {
+                queue.push_back(u);
+            }
+        }
+    }
+    let missing: Vec<String> = site.paths().filter(|p| !seen.contains(p)).collect();
+    assert!(missing.is_empty(), "not linked from anywhere: {missing:?}");
+}
