@@ -17,6 +17,88 @@ const MAX_LINES: usize = 50_000;
 /// DOM depth beyond which text is flattened instead of walked (hostile nesting).
 const MAX_DEPTH: usize = 200;
 const MAX_SPAN: usize = 64;
+/// Widest table grid kept (spans could otherwise multiply a row into millions of cells).
+const MAX_COLS: usize = 256;
+/// Deepest element nesting handed to the HTML parser. The tree builder's scope checks walk
+/// the stack of open elements, so a hostile page nesting 100,000 `<div>`s costs quadratic
+/// time; real pages nest a few dozen deep.
+const MAX_NEST: usize = 400;
+
+/// Elements that never nest (void) or that authors leave open and the parser closes by
+/// itself (`<li>`, `<p>`, `<td>` …): they do not count towards the nesting depth.
+const FLAT: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead",
+    "tbody", "tfoot", "colgroup", "rb", "rt", "rp", "!doctype",
+];
+
+/// The HTML with start tags beyond [`MAX_NEST`] open elements (and their end tags) removed;
+/// the text stays. Pages within the limit are returned as they are.
+fn defuse(html: &str) -> std::borrow::Cow<'_, str> {
+    fn scan(html: &str, mut keep: Option<&mut String>) -> bool {
+        let b = html.as_bytes();
+        let (mut depth, mut dropped, mut over) = (0usize, 0usize, false);
+        let mut i = 0;
+        let mut copied = 0;
+        while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
+            let start = i + off;
+            // `<` and `>` are ASCII, so both slice ends are char boundaries.
+            let close = b[start..]
+                .iter()
+                .position(|&c| c == b'>')
+                .map(|p| start + p);
+            let end = close.map_or(b.len(), |p| p + 1);
+            let tag = &html[start + 1..close.unwrap_or(b.len())];
+            i = end;
+            let closing = tag.starts_with('/');
+            let name: String = tag
+                .trim_start_matches('/')
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '!')
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if name.is_empty() || name.starts_with("!--") || FLAT.contains(&name.as_str()) {
+                continue;
+            }
+            let mut drop_tag = false;
+            if closing {
+                if dropped > 0 {
+                    dropped -= 1;
+                    drop_tag = true;
+                } else {
+                    depth = depth.saturating_sub(1);
+                }
+            } else if !tag.ends_with('/') {
+                if depth >= MAX_NEST {
+                    over = true;
+                    dropped += 1;
+                    drop_tag = true;
+                } else {
+                    depth += 1;
+                }
+            }
+            if let Some(out) = keep.as_deref_mut()
+                && drop_tag
+            {
+                out.push_str(&html[copied..start]);
+                copied = end;
+            }
+            if over && keep.is_none() {
+                return true;
+            }
+        }
+        if let Some(out) = keep {
+            out.push_str(&html[copied..]);
+        }
+        over
+    }
+    if !scan(html, None) {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len());
+    scan(html, Some(&mut out));
+    std::borrow::Cow::Owned(out)
+}
 
 /// Where on the page a line sits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,7 +136,8 @@ pub struct Doc {
 
 impl Doc {
     pub fn from_html(html: &str) -> Doc {
-        let doc = Html::parse_document(clip_bytes(html, MAX_HTML_BYTES));
+        let html = defuse(clip_bytes(html, MAX_HTML_BYTES));
+        let doc = Html::parse_document(&html);
         let mut w = Walker::default();
         w.walk(doc.tree.root(), Region::Main, 0);
         w.flush();
@@ -286,6 +369,9 @@ impl Walker {
                 .peekable();
             let mut col = 0;
             loop {
+                if col >= MAX_COLS {
+                    break;
+                }
                 if let Some((left, text)) = pending.get_mut(col)
                     && *left > 0
                 {
@@ -304,7 +390,7 @@ impl Walker {
                         .clamp(1, MAX_SPAN)
                 };
                 let (cs, rs) = (span("colspan"), span("rowspan"));
-                for _ in 0..cs {
+                for _ in 0..cs.min(MAX_COLS.saturating_sub(col)) {
                     if pending.len() <= col {
                         pending.resize(col + 1, (0, String::new()));
                     }
@@ -432,6 +518,20 @@ mod tests {
         assert_eq!(d.lines[3].cells, vec!["办理时间", "办理地点"]);
         assert_eq!(d.lines[4].cells, vec!["工作日", "办理地点"]);
         assert_eq!(t.last().unwrap().1, Region::Footer);
+    }
+
+    #[test]
+    fn hostile_nesting_is_flattened() {
+        let deep = format!(
+            "{}办理时间{}",
+            "<div>".repeat(5_000),
+            "</div>".repeat(5_000)
+        );
+        let d = defuse(&deep);
+        assert_eq!(d.matches("<div>").count(), MAX_NEST);
+        assert!(d.contains("办理时间"));
+        let normal = "<div><ul><li>a<li>b</ul><p>c<p>d</div>";
+        assert!(matches!(defuse(normal), std::borrow::Cow::Borrowed(_)));
     }
 
     #[test]
