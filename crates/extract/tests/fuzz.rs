@@ -168,7 +168,7 @@ fn hanzi(y: i32, m: u32, d: u32) -> String {
         1..=9 => D[n as usize].to_string(),
         10 => "十".to_owned(),
         11..=19 => format!("十{}", D[(n - 10) as usize]),
-        _ if n % 10 == 0 => format!("{}十", D[(n / 10) as usize]),
+        _ if n.is_multiple_of(10) => format!("{}十", D[(n / 10) as usize]),
         _ => format!("{}十{}", D[(n / 10) as usize], D[(n % 10) as usize]),
     };
     format!("{year}年{}月{}日", small(m), small(d))
