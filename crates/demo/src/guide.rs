@@ -716,16 +716,29 @@ pub fn render(g: &Guide, seed: u64) -> String {
             for f in &g.fields {
                 match (&f.value, f.element) {
                     (_, Some("事项名称")) => {}
-                    (Value::Lines(l), _) if l.len() > 1 => {
-                        let (a, b) = l.split_at(l.len().div_ceil(2));
+                    // Materials differ between the two items: a reissue needs less.
+                    (Value::Lines(l), Some("办理材料")) => {
+                        let form = l
+                            .iter()
+                            .find(|x| x.contains('《'))
+                            .cloned()
+                            .unwrap_or_else(|| "1. 书面申请".into());
+                        let form = form
+                            .split_once(". ")
+                            .map(|p| p.1.to_string())
+                            .unwrap_or(form);
                         h.push_str(&format!(
-                            "<tr><td rowspan=\"2\">{}</td><td colspan=\"2\">{}</td></tr>\n",
+                            "<tr><td>{}</td><td>{}</td><td>1. {form}<br />2. 本人居民身份证原件及复印件<br />3. 原证件遗失或损毁的书面说明</td></tr>\n",
                             f.label,
-                            a.join("<br />")
+                            l.join("<br />")
                         ));
+                    }
+                    // The process, then the online pre-check under the same (rowspan) label.
+                    (v, Some("办理流程")) => {
                         h.push_str(&format!(
-                            "<tr><td colspan=\"2\">{}</td></tr>\n",
-                            b.join("<br />")
+                            "<tr><td rowspan=\"2\">{}</td><td colspan=\"2\">{}</td></tr>\n<tr><td colspan=\"2\">委托办理：申请人可委托他人代为办理，代理人须携带授权委托书及本人身份证原件。</td></tr>\n",
+                            f.label,
+                            value_html(v)
                         ));
                     }
                     _ => h.push_str(&format!(

@@ -204,7 +204,7 @@ table.docmeta{width:100%;border-collapse:collapse;margin:8px 0;font-size:13px}ta
 .tab_nav{padding:0;list-style:none;border-bottom:2px solid #1d5aa7;height:36px}.tab_nav li{float:left;padding:0 20px;line-height:36px;background:#eef3fa;margin-right:4px}.tab_nav li.on{background:#1d5aa7;color:#fff}
 .tab_con .item{border-bottom:1px dashed #ddd;padding:6px 0}.tab_con .tit{display:inline-block;width:130px;color:#1d5aa7;font-weight:bold}
 .fujian{border-top:1px dashed #ccc;margin-top:16px}.fujian a,.zoom a{color:#1d5aa7;text-decoration:underline}.prevnext{border-top:1px solid #eee;margin-top:20px;font-size:13px;line-height:28px}
-.box{float:left;width:566px;margin:0 10px 16px 0;border:1px solid #e5e5e5;min-height:300px}.box.dept{min-height:0;height:150px}.box.wide{width:1154px;min-height:0}.box ul{margin:0 10px;padding:0;list-style:none}.box li{line-height:34px;border-bottom:1px dashed #eee}.box li span{float:right;color:#999}
+.box{float:left;width:566px;margin:0 10px 16px 0;border:1px solid #e5e5e5;min-height:300px}.box.dept{min-height:0;height:150px}.box.wide{width:1144px;min-height:0}.box ul{margin:0 10px;padding:0;list-style:none}.box li{line-height:34px;border-bottom:1px dashed #eee}.box li span{float:right;color:#999}
 .box h3 a.more{float:right;color:#fff;font-size:12px;font-weight:normal;padding-right:10px}
 .pic{float:left;width:566px;height:302px;margin:0 10px 16px 0;background:linear-gradient(135deg,#1d5aa7,#5b8fd1);color:#fff;position:relative}.pic .cap{position:absolute;bottom:0;left:0;right:0;background:rgba(0,0,0,.5);line-height:40px;padding:0 12px}
 .pic .scene{font-size:50px;text-align:center;padding-top:90px;letter-spacing:6px;opacity:.9;white-space:nowrap}

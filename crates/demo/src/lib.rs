@@ -14,6 +14,19 @@
 //! - [`serve`] runs the site over HTTP on loopback in a background thread and returns a
 //!   [`Server`] handle (stops on drop); [`write_static`] writes it as files.
 //!
+//! ```
+//! let site = demo::Site::new(1, 600);
+//! let home = site.page("/index.html").expect("the home page");
+//! assert_eq!(home.status, 200);
+//! assert!(String::from_utf8_lossy(&home.body).contains("耒阳市人民政府门户网站"));
+//! let truth = site.truth();
+//! let scores = truth.scores.as_ref().expect("scored by the rubric engine");
+//! assert!(scores.total < rubric::Points::new(100));
+//! // Over HTTP, on a free loopback port; dropping the handle stops the server.
+//! let server = demo::serve(site, "127.0.0.1:0".parse().expect("an address")).expect("a port");
+//! assert!(server.base_url().starts_with("http://127.0.0.1:"));
+//! ```
+//!
 //! Modules: `site` (skeleton, URL schemes, dates), `plan` (the seeded defects), `vocab`
 //! (county, departments, services, names), `text` (titles and bodies), `guide` (service
 //! guides and their layouts), `html` (page chrome), `render` (router and page kinds),

@@ -14,6 +14,26 @@ const LAWS: &[&str] = &[
     "衡阳市人民政府关于深化“放管服”改革的实施意见",
 ];
 
+/// Flood control is a summer topic; in the cold months the same slot is forest fire prevention.
+fn seasonal(topic: &'static str, d: NaiveDate) -> &'static str {
+    let m = chrono::Datelike::month(&d);
+    match topic {
+        "防汛抗旱" if !(4..=9).contains(&m) => "冬春森林防火",
+        "秸秆禁烧" if (5..=9).contains(&m) => "夏季安全生产",
+        t => t,
+    }
+}
+
+/// What a leader does on a visit: congress and CPPCC leaders inspect (视察), others
+/// supervise or research.
+fn verb(leader: &str, r: u64) -> &'static str {
+    if leader.contains("人大") || leader.contains("政协") {
+        "视察"
+    } else {
+        pick(&["督查", "调研"], r)
+    }
+}
+
 /// Title of item `i` of column `c`.
 pub fn title(site: &Site, c: usize, i: u64) -> String {
     if let Some(t) = crate::guide::special_title(site, c, i) {
@@ -21,9 +41,10 @@ pub fn title(site: &Site, c: usize, i: u64) -> String {
     }
     let col = &site.cols[c];
     let r = hs(site.seed, "title", &[c as u64, i]);
-    let topic = pick(NEWS_TOPICS, r >> 3);
+    let date = site.item_date(c, i);
+    let topic = seasonal(pick(NEWS_TOPICS, r >> 3), date);
     let town = pick(TOWNS, r >> 11);
-    let year = site.item_date(c, i).format("%Y").to_string();
+    let year = date.format("%Y").to_string();
     let n = (r >> 20) % 90 + 1;
     match col.sec {
         Sec::News => match (col.name.as_str(), r % 5) {
@@ -36,7 +57,10 @@ pub fn title(site: &Site, c: usize, i: u64) -> String {
             ("部门动态", _) => format!("{}召开{topic}工作会议", pick(OFFICES, r >> 7)),
             (_, 0) => format!("{}到{town}调研{topic}工作", pick(LEADERS, r >> 7)),
             (_, 1) => format!("我市召开{topic}工作推进会"),
-            (_, 2) => format!("{}督查{topic}工作", pick(LEADERS, r >> 7)),
+            (_, 2) => {
+                let who = pick(LEADERS, r >> 7);
+                format!("{who}{}{topic}工作", verb(who, r >> 31))
+            }
             (_, 3) => format!("全市{topic}工作现场会在{town}召开"),
             _ => format!("耒阳：{topic}跑出“加速度”"),
         },

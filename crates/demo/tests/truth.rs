@@ -85,6 +85,77 @@ fn has_element(r: &rubric::Rubric, html: &str, element: &str) -> bool {
         .any(|v| !v.is_empty() && !is_placeholder(r, v))
 }
 
+/// Each content item of a key service's `content` rule, and whether the indicator's columns
+/// offer it (a page title naming it, or a guide field labelled with it).
+fn content_items(w: &World, ind: &str) -> Vec<(String, bool)> {
+    let (a, r) = (w.server.addr(), &w.rubric);
+    let rule = r.rule(&format!("{ind}/content")).unwrap();
+    let rubric::RuleKind::RequiredContent { items } = &rule.kind else {
+        panic!()
+    };
+    let titles: Vec<String> = w
+        .truth
+        .columns
+        .iter()
+        .filter(|c| c.indicator == ind)
+        .flat_map(|c| list_titles(&get(a, &c.url).text()))
+        .collect();
+    let guides: Vec<String> = w
+        .truth
+        .guides
+        .iter()
+        .filter(|g| g.indicator == ind)
+        .map(|g| get(a, &g.url).text())
+        .collect();
+    items
+        .iter()
+        .map(|item| {
+            let mut labels = item.labels.clone();
+            labels.push(item.name.clone());
+            let there = titles
+                .iter()
+                .any(|t| labels.iter().any(|l| t.contains(l.as_str())))
+                || guides
+                    .iter()
+                    .any(|html| values_after(r, html, &labels).iter().any(|v| !v.is_empty()));
+            (item.name.clone(), there)
+        })
+        .collect()
+}
+
+/// Each entry of a key area's item table, and whether the served table has it.
+fn table_entries(w: &World, ind: &str) -> Vec<(String, bool)> {
+    let rule = w.rubric.rule(&format!("{ind}/item_table")).unwrap();
+    let rubric::RuleKind::ItemTable { entries } = &rule.kind else {
+        panic!()
+    };
+    let slug = w
+        .truth
+        .columns
+        .iter()
+        .find(|c| c.indicator == ind)
+        .unwrap()
+        .url
+        .split('/')
+        .nth(2)
+        .unwrap()
+        .to_string();
+    let html = get(w.server.addr(), &format!("/ggfw/{slug}/sxslb.html")).text();
+    let table = common::between(&html, "<table", "</table>").to_string();
+    entries
+        .iter()
+        .map(|e| {
+            (
+                e.name.clone(),
+                e.labels
+                    .iter()
+                    .chain(std::iter::once(&e.name))
+                    .any(|l| table.contains(l.as_str())),
+            )
+        })
+        .collect()
+}
+
 fn magic_ok(ext: &str, b: &[u8]) -> bool {
     match ext {
         "doc" | "xls" => b.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]),
@@ -200,61 +271,22 @@ fn every_seeded_defect_is_in_the_served_pages_for(seed: u64) {
                 }
             }
             "content" => {
-                let rule = r.rule(&f.rule).unwrap();
-                let rubric::RuleKind::RequiredContent { items } = &rule.kind else {
-                    panic!()
-                };
-                let ind = &f.indicator;
-                let present = |labels: &[String]| -> bool {
-                    w.truth
-                        .columns
-                        .iter()
-                        .filter(|c| &c.indicator == ind)
-                        .any(|c| {
-                            list_titles(&get(a, &c.url).text())
-                                .iter()
-                                .any(|t| labels.iter().any(|l| t.contains(l.as_str())))
-                        })
-                        || w.truth
-                            .guides
-                            .iter()
-                            .filter(|g| &g.indicator == ind)
-                            .any(|g| {
-                                let html = get(a, &g.url).text();
-                                values_after(r, &html, labels).iter().any(|v| !v.is_empty())
-                            })
-                };
-                for item in items {
-                    let mut labels = item.labels.clone();
-                    labels.push(item.name.clone());
+                for (item, there) in content_items(&w, &f.indicator) {
                     assert_eq!(
-                        present(&labels),
-                        item.name != f.subject,
-                        "{}: item {} presence is wrong",
-                        f.rule,
-                        item.name
+                        there,
+                        item != f.subject,
+                        "{}: item {item} presence is wrong",
+                        f.rule
                     );
                 }
             }
             "item_table" => {
-                let rule = r.rule(&f.rule).unwrap();
-                let rubric::RuleKind::ItemTable { entries } = &rule.kind else {
-                    panic!()
-                };
-                let html = get(a, &f.url).text();
-                let table = common::between(&html, "<table", "</table>");
-                for e in entries {
-                    let there = e
-                        .labels
-                        .iter()
-                        .chain(std::iter::once(&e.name))
-                        .any(|l| table.contains(l.as_str()));
+                for (entry, there) in table_entries(&w, &f.indicator) {
                     assert_eq!(
                         there,
-                        e.name != f.subject,
-                        "{}: entry {} presence is wrong",
-                        f.url,
-                        e.name
+                        entry != f.subject,
+                        "{}: entry {entry} presence is wrong",
+                        f.url
                     );
                 }
             }
@@ -338,6 +370,22 @@ fn pages_without_a_seeded_defect_have_none_for(seed: u64) {
         checked += 1;
     }
     assert!(checked > 60, "only {checked} guides");
+    // Key services and key areas offer every item and entry but the seeded gaps.
+    for ind in ["2.1", "2.2", "2.3", "3.1", "3.2", "3.3", "3.4", "3.5"] {
+        let got = if ind.starts_with('2') {
+            content_items(&w, ind)
+        } else {
+            table_entries(&w, ind)
+        };
+        for (name, there) in got {
+            let seeded = w
+                .truth
+                .findings
+                .iter()
+                .any(|f| f.indicator == ind && f.subject == name);
+            assert_eq!(there, !seeded, "{ind}: {name}");
+        }
+    }
     assert!(layouts.len() >= 8, "layouts seen: {layouts:?}");
 }
 
