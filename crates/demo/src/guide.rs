@@ -5,7 +5,7 @@ use crate::html::esc;
 use crate::plan::{FormDefect, GuideDefect};
 use crate::rng::{hs, pick};
 use crate::site::Site;
-use crate::vocab::{Ctype, INDICATORS, STREETS, Service, dept, services};
+use crate::vocab::{Ctype, INDICATORS, STREETS, Service, catalogue, dept};
 
 /// Labels this generator uses for each element: a subset of the rubric's synonyms chosen to be
 /// unambiguous (a test checks each is among the rubric's labels for that element).
@@ -181,9 +181,9 @@ pub fn forms_of(s: &Service) -> Vec<String> {
     v
 }
 
-/// The service behind generic guide `i` of a department.
-fn service(slug: &str, i: u64) -> (&'static Service, String) {
-    let svcs = services(slug);
+/// The service behind generic guide `i` of a department's column under an indicator.
+fn service(slug: &str, ind: &str, i: u64) -> (&'static Service, String) {
+    let svcs = catalogue(slug, ind);
     let n = svcs.len() as u64;
     let s = &svcs[(i % n) as usize];
     let round = i / n;
@@ -238,10 +238,19 @@ const SAFE_23: &[Service] = &[
     },
 ];
 
-/// Forms per service of a department, in catalogue order (for sizing).
-pub fn forms_per_service(slug: &str, two_three: bool) -> Vec<u64> {
-    let svcs: &[Service] = if two_three { SAFE_23 } else { services(slug) };
+/// Forms per service of a department's guide column, in catalogue order (for sizing).
+pub fn forms_per_service(slug: &str, ind: &str) -> Vec<u64> {
+    let svcs: Vec<&Service> = if ind == "2.3" {
+        SAFE_23.iter().collect()
+    } else {
+        catalogue(slug, ind)
+    };
     svcs.iter().map(|s| forms_of(s).len() as u64).collect()
+}
+
+/// The service of generic guide `i` (for the defect plan).
+pub fn service_of(slug: &str, ind: &str, i: u64) -> &'static Service {
+    service(slug, ind, i).0
 }
 
 pub fn special_title(site: &Site, c: usize, i: u64) -> Option<String> {
@@ -321,7 +330,11 @@ pub fn guide_title(site: &Site, c: usize, i: u64) -> String {
         let s = &SAFE_23[(i as usize) % SAFE_23.len()];
         return format!("{}办事指南", s.name);
     }
-    let (_, name) = service(dept(col.dept).slug, i);
+    let (_, name) = service(
+        dept(col.dept).slug,
+        col.ind.map(|k| INDICATORS[k].id).unwrap_or(""),
+        i,
+    );
     let r = hs(site.seed, "gtitle", &[c as u64, i]);
     match r % 3 {
         0 => format!("{name}办事指南"),
@@ -333,8 +346,9 @@ pub fn guide_title(site: &Site, c: usize, i: u64) -> String {
 /// A form offered by item `i` of a 表格下载 / 示范文本 column: a form of the department.
 pub fn form_for_download(site: &Site, c: usize, i: u64) -> String {
     let col = &site.cols[c];
-    let all: Vec<String> = services(dept(col.dept).slug)
-        .iter()
+    let ind = col.ind.map(|k| INDICATORS[k].id).unwrap_or("");
+    let all: Vec<String> = catalogue(dept(col.dept).slug, ind)
+        .into_iter()
         .flat_map(forms_of)
         .collect();
     if all.is_empty() {
@@ -373,7 +387,7 @@ pub fn build(site: &Site, c: usize, i: u64) -> Guide {
         let s = &SAFE_23[(i as usize) % SAFE_23.len()];
         (s, s.name.to_string())
     } else {
-        service(d.slug, i)
+        service(d.slug, ind, i)
     };
     let label = |e: usize| -> String { pick(LABELS[e].1, r("label", e as u64)).to_string() };
 

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use crate::rng::{below, hs};
 use crate::site::{ProtoView, window_months};
-use crate::vocab::{Ctype, INDICATORS, dept, services};
+use crate::vocab::{Ctype, INDICATORS, dept};
 
 /// How a service guide is defective; each removes exactly one of the 9 elements.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -227,12 +227,12 @@ impl Plan {
         .enumerate()
         {
             for c in it.by_ref() {
-                let svcs = services(dept(cols[c].dept).slug);
+                let slug = dept(cols[c].dept).slug;
                 let start = below(hs(seed, "fi", &[k as u64]), 2);
-                if let Some(i) = (0..2u64)
-                    .map(|j| (start + j) % 2)
-                    .find(|&i| !crate::guide::forms_of(&svcs[(i as usize) % svcs.len()]).is_empty())
-                {
+                if let Some(i) = (0..2u64).map(|j| (start + j) % 2).find(|&i| {
+                    !crate::guide::forms_of(crate::guide::service_of(slug, ind_of(&cols[c]), i))
+                        .is_empty()
+                }) {
                     p.forms.insert((c, i), d);
                     break;
                 }

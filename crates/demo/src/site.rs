@@ -654,10 +654,10 @@ fn size(protos: &[Proto], pages: usize, nodes: &[Node]) -> Vec<u64> {
     let cycles: Vec<Vec<u64>> = protos
         .iter()
         .map(|p| match p.ctype {
-            Some(Ctype::Guide) => {
-                let two_three = p.ind.is_some_and(|k| INDICATORS[k].id == "2.3");
-                crate::guide::forms_per_service(dept(p.dept).slug, two_three)
-            }
+            Some(Ctype::Guide) => crate::guide::forms_per_service(
+                dept(p.dept).slug,
+                p.ind.map(|k| INDICATORS[k].id).unwrap_or(""),
+            ),
             Some(Ctype::Forms | Ctype::Samples) => vec![1],
             _ => vec![0],
         })

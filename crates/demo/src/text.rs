@@ -105,7 +105,10 @@ fn service_title(site: &Site, c: usize, i: u64, r: u64) -> String {
         Some(Ctype::Policy) => {
             // Subjects and laws come from the department's own services, so each column
             // reads like that department's file cabinet.
-            let svcs = crate::vocab::services(crate::vocab::dept(col.dept).slug);
+            let svcs = crate::vocab::catalogue(
+                crate::vocab::dept(col.dept).slug,
+                ind.map(|s| s.id).unwrap_or(""),
+            );
             let svc = &svcs[((r >> 7) % svcs.len() as u64) as usize];
             let law = svc.basis.split(['；', ';']).find_map(|p| {
                 let a = p.find('《')?;

@@ -1026,6 +1026,53 @@ pub fn services(slug: &str) -> &'static [Service] {
     }
 }
 
+/// Indicators a service belongs in (a department serves several columns; marriage
+/// registration belongs under 婚育收养, not 社保服务). Services not listed fit everywhere.
+fn fits(name: &str) -> &'static [&'static str] {
+    match name {
+        "城乡最低生活保障对象认定" => &["1.3", "3.2"],
+        "内地居民婚姻登记" => &["1.7"],
+        "高龄老人津贴申领" => &["1.3", "3.2"],
+        "医疗机构执业登记" => &["1.2", "1.9"],
+        "出生医学证明办理" => &["1.2", "1.7", "1.8", "3.4"],
+        "护士执业注册" => &["1.2", "1.8", "1.9"],
+        "失业保险金申领" => &["1.3", "1.4"],
+        "职工基本养老保险参保登记" => &["1.3"],
+        "就业创业证办理" => &["1.4"],
+        "职业技能鉴定申请" => &["1.9"],
+        "创业担保贷款申请" => &["1.4"],
+        "教师资格认定" => &["1.1", "1.8", "1.9"],
+        "民办学校设立审批" => &["1.1"],
+        "中小学学籍转学办理" => &["1.1"],
+        "公共租赁住房申请" => &["1.5"],
+        "建筑工程施工许可证核发" => &["1.8", "1.9", "1.12"],
+        "城镇供水临时停水审批" => &["1.12"],
+        "道路运输经营许可" => &["1.6", "1.9"],
+        "户口迁移（投靠）" => &["1.8"],
+        "居民身份证首次申领" => &["1.8", "3.1"],
+        "印章刻制备案" => &["1.10"],
+        "无犯罪记录证明开具" => &["1.8"],
+        "企业设立登记" => &["1.10"],
+        "食品经营许可" => &["1.8", "1.9", "1.11"],
+        "个体工商户注册登记" => &["1.10", "1.11"],
+        _ => &[],
+    }
+}
+
+/// The services a department offers under one indicator (all of them if none is tagged).
+pub fn catalogue(slug: &str, ind: &str) -> Vec<&'static Service> {
+    let all = services(slug);
+    let v: Vec<&Service> = all
+        .iter()
+        .filter(|s| fits(s.name).is_empty() || fits(s.name).contains(&ind))
+        .collect();
+    if v.is_empty() {
+        all.iter().collect()
+    } else {
+        v
+    }
+}
+
 pub const TOWNS: &[&str] = &[
     "蔡子池街道",
     "水东江街道",
