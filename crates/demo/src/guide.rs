@@ -187,20 +187,16 @@ fn service(slug: &str, ind: &str, i: u64) -> (&'static Service, String) {
     let n = svcs.len() as u64;
     let s = &svcs[(i % n) as usize];
     let round = i / n;
-    let variant = [
-        "",
-        "（变更）",
-        "（延续）",
-        "（注销）",
-        "（补办）",
-        "（乡镇便民服务中心受理）",
-    ];
-    let suffix = if round == 0 {
-        String::new()
-    } else if (round as usize) < variant.len() {
-        variant[round as usize].to_string()
-    } else {
-        format!("（{}）", round)
+    // Beyond the catalogue, the same service as each township's 便民服务中心 publishes it.
+    let towns = crate::vocab::TOWNS;
+    let suffix = match round {
+        0 => String::new(),
+        r if (r as usize) <= towns.len() => format!("（{}便民服务中心）", towns[r as usize - 1]),
+        r => format!(
+            "（{}便民服务中心·{}）",
+            towns[(r as usize - 1) % towns.len()],
+            (r as usize - 1) / towns.len() + 1
+        ),
     };
     (s, format!("{}{}", s.name, suffix))
 }
