@@ -669,6 +669,27 @@ impl Store {
         })
     }
 
+    /// The first fetch (in any crawl) that stored the body with this sha256: what a 304
+    /// revisit refers to.
+    pub async fn first_fetch_with_body(
+        &self,
+        hash: &str,
+    ) -> Result<Option<StoredFetch>, StoreError> {
+        on_db!(self, reader, |pool, pg| {
+            let row = sqlx::query(concat!(
+                fetch_select!(),
+                "WHERE f.body_hash = $1 AND f.body_size IS NOT NULL ORDER BY f.id LIMIT 1"
+            ))
+            .bind(hash)
+            .fetch_optional(pool)
+            .await?;
+            match row {
+                Some(row) => Ok(Some(fetch_from_row!(&row))),
+                None => Ok(None),
+            }
+        })
+    }
+
     /// A page of a crawl's fetches in record order, after `after` (exclusive), at most
     /// `limit`, bodies not loaded: loop with the last id to stream a whole crawl in bounded
     /// memory.
@@ -829,6 +850,9 @@ trait Batch {
     ) -> Result<(), StoreError>;
 }
 
+// SQLite: one statement per batch too, the rows passed as one JSON array and unpacked by
+// `json_each` (built into SQLite). Measured: 546 records/s with one statement per row, see
+// docs/store.md for the figures with this.
 impl Batch for SqliteConnection {
     async fn insert_new_urls(
         &mut self,
@@ -837,24 +861,32 @@ impl Batch for SqliteConnection {
         from_override: Option<FetchId>,
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
-        let mut added = 0;
-        for u in urls {
-            let done = sqlx::query(
-                "INSERT INTO frontier (crawl_id, url, depth, from_fetch, purpose, state, \
-                 added_at) VALUES ($1, $2, $3, $4, $5, 'pending', $6) \
-                 ON CONFLICT (crawl_id, url) DO NOTHING",
-            )
-            .bind(crawl.0)
-            .bind(&u.url)
-            .bind(i32_sat(u.depth))
-            .bind(from_override.or(u.from_fetch).map(|f| f.0))
-            .bind(u.purpose.as_str())
-            .bind(now)
-            .execute(&mut *self)
-            .await?;
-            added += done.rows_affected();
+        if urls.is_empty() {
+            return Ok(0);
         }
-        Ok(added)
+        let rows: Vec<(&str, i32, Option<i64>, &str)> = urls
+            .iter()
+            .map(|u| {
+                (
+                    u.url.as_str(),
+                    i32_sat(u.depth),
+                    from_override.or(u.from_fetch).map(|f| f.0),
+                    u.purpose.as_str(),
+                )
+            })
+            .collect();
+        let done = sqlx::query(
+            "INSERT INTO frontier (crawl_id, url, depth, from_fetch, purpose, state, added_at) \
+             SELECT $1, value ->> 0, value ->> 1, value ->> 2, value ->> 3, 'pending', $3 \
+             FROM json_each($2) WHERE true ORDER BY key \
+             ON CONFLICT (crawl_id, url) DO NOTHING",
+        )
+        .bind(crawl.0)
+        .bind(to_json(&rows)?)
+        .bind(now)
+        .execute(&mut *self)
+        .await?;
+        Ok(done.rows_affected())
     }
 
     async fn insert_links(
@@ -863,19 +895,23 @@ impl Batch for SqliteConnection {
         fetch: FetchId,
         links: &[NewLink],
     ) -> Result<(), StoreError> {
-        for l in links {
-            sqlx::query(
-                "INSERT INTO links (crawl_id, from_fetch, to_url, text, kind) \
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(crawl.0)
-            .bind(fetch.0)
-            .bind(&l.to_url)
-            .bind(&l.text)
-            .bind(l.kind.as_str())
-            .execute(&mut *self)
-            .await?;
+        if links.is_empty() {
+            return Ok(());
         }
+        let rows: Vec<(&str, Option<&str>, &str)> = links
+            .iter()
+            .map(|l| (l.to_url.as_str(), l.text.as_deref(), l.kind.as_str()))
+            .collect();
+        sqlx::query(
+            "INSERT INTO links (crawl_id, from_fetch, to_url, text, kind) \
+             SELECT $1, $2, value ->> 0, value ->> 1, value ->> 2 \
+             FROM json_each($3) ORDER BY key",
+        )
+        .bind(crawl.0)
+        .bind(fetch.0)
+        .bind(to_json(&rows)?)
+        .execute(&mut *self)
+        .await?;
         Ok(())
     }
 }

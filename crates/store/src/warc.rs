@@ -69,7 +69,11 @@ pub async fn export<W: Write>(
                 })?),
                 _ => None,
             };
-            w.fetch(fetch, body.as_deref())?;
+            let original = match (&fetch.body_hash, fetch.outcome) {
+                (Some(hash), Outcome::NotModified) => store.first_fetch_with_body(hash).await?,
+                _ => None,
+            };
+            w.fetch(fetch, body.as_deref(), original.as_ref())?;
         }
     }
     w.out.flush()?;
@@ -136,7 +140,13 @@ impl<W: Write> Writer<'_, W> {
         self.write(&rec)
     }
 
-    fn fetch(&mut self, f: &StoredFetch, body: Option<&[u8]>) -> Result<(), StoreError> {
+    /// `original`: for a 304, the fetch that stored the unchanged body.
+    fn fetch(
+        &mut self,
+        f: &StoredFetch,
+        body: Option<&[u8]>,
+        original: Option<&StoredFetch>,
+    ) -> Result<(), StoreError> {
         self.summary.fetches += 1;
         let date = f.timing.started_at;
         for (n, hop) in f.redirects.iter().enumerate() {
@@ -217,6 +227,10 @@ impl<W: Write> Writer<'_, W> {
                     "WARC-Profile",
                     "http://netpreserve.org/warc/1.1/revisit/server-not-modified".into(),
                 ));
+                if let Some(o) = original {
+                    fields.push(("WARC-Refers-To-Target-URI", o.final_url.clone()));
+                    fields.push(("WARC-Refers-To-Date", warc_date(o.timing.started_at)));
+                }
                 self.write(&Record {
                     kind: "revisit",
                     id: resp_id.clone(),
@@ -439,6 +453,10 @@ impl<W: Write> Write for CountingWriter<W> {
     fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()
     }
+}
+
+fn warc_date(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 fn sha1_b32(bytes: &[u8]) -> String {

@@ -180,6 +180,11 @@ async fn export_is_valid_gzip_per_record_warc() {
         .unwrap();
     assert!(revisit.contains("HTTP/1.1 304 Not Modified"));
     assert!(revisit.contains("server-not-modified"));
+    assert_eq!(
+        header(revisit, "WARC-Refers-To-Target-URI"),
+        Some("http://127.0.0.1:8080/index.html"),
+        "points at the response that holds the unchanged body"
+    );
     let hop = texts
         .iter()
         .find(|t| t.contains("HTTP/1.1 302 Found"))
