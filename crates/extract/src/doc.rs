@@ -6,7 +6,9 @@
 //! region it sits in (footer, sidebar, navigation …) so date extraction can ignore those.
 
 use ego_tree::NodeRef;
-use scraper::{ElementRef, Html, Node};
+use std::sync::LazyLock;
+
+use scraper::{ElementRef, Html, Node, Selector};
 
 use crate::text::{clip_bytes, collapse_ws};
 
@@ -51,13 +53,16 @@ fn defuse(html: &str) -> std::borrow::Cow<'_, str> {
             let tag = &html[start + 1..close.unwrap_or(b.len())];
             i = end;
             let closing = tag.starts_with('/');
-            let name: String = tag
-                .trim_start_matches('/')
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '!')
-                .collect::<String>()
-                .to_ascii_lowercase();
-            if name.is_empty() || name.starts_with("!--") || FLAT.contains(&name.as_str()) {
+            let body = tag.trim_start_matches('/');
+            let name_len = body
+                .bytes()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == b'!')
+                .count();
+            let name = &body[..name_len];
+            if name.is_empty()
+                || name.starts_with('!')
+                || FLAT.iter().any(|f| f.eq_ignore_ascii_case(name))
+            {
                 continue;
             }
             let mut drop_tag = false;
@@ -141,11 +146,10 @@ impl Doc {
         let mut w = Walker::default();
         w.walk(doc.tree.root(), Region::Main, 0);
         w.flush();
-        let title = first_text(&doc, "title");
-        let h1 = first_text(&doc, "h1").or_else(|| first_text(&doc, "h2"));
-        let sel = crate::links::selector("meta[content]");
+        let title = first_text(&doc, &TITLE);
+        let h1 = first_text(&doc, &H1).or_else(|| first_text(&doc, &H2));
         let metas = doc
-            .select(&sel)
+            .select(&crate::links::METAS)
             .filter_map(|m| {
                 let v = m.value();
                 let name = v.attr("name").or(v.attr("property"))?;
@@ -205,9 +209,12 @@ impl Doc {
     }
 }
 
-fn first_text(doc: &Html, sel: &str) -> Option<String> {
-    let s = crate::links::selector(sel);
-    doc.select(&s)
+static TITLE: LazyLock<Selector> = LazyLock::new(|| crate::links::selector("title"));
+static H1: LazyLock<Selector> = LazyLock::new(|| crate::links::selector("h1"));
+static H2: LazyLock<Selector> = LazyLock::new(|| crate::links::selector("h2"));
+
+fn first_text(doc: &Html, s: &Selector) -> Option<String> {
+    doc.select(s)
         .map(|e| collapse_ws(&e.text().collect::<String>()))
         .find(|t| !t.is_empty())
 }
@@ -220,52 +227,69 @@ struct Walker {
     in_heading: usize,
 }
 
-const SKIP: &[&str] = &[
-    "script", "style", "noscript", "template", "head", "select", "option", "svg", "object",
-    "textarea", "iframe",
-];
-const BLOCK: &[&str] = &[
-    "p",
-    "div",
-    "li",
-    "ul",
-    "ol",
-    "tr",
-    "td",
-    "th",
-    "table",
-    "tbody",
-    "thead",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "dt",
-    "dd",
-    "dl",
-    "section",
-    "article",
-    "header",
-    "footer",
-    "nav",
-    "aside",
-    "form",
-    "blockquote",
-    "pre",
-    "hr",
-    "center",
-    "main",
-    "body",
-    "html",
-    "caption",
-    "figure",
-    "figcaption",
-    "address",
-    "fieldset",
-    "legend",
-];
+/// Elements whose content is not visible text.
+fn is_skipped(name: &str) -> bool {
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "head"
+            | "select"
+            | "option"
+            | "svg"
+            | "object"
+            | "textarea"
+            | "iframe"
+    )
+}
+
+/// Elements that end a line.
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "li"
+            | "ul"
+            | "ol"
+            | "tr"
+            | "td"
+            | "th"
+            | "table"
+            | "tbody"
+            | "thead"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "dt"
+            | "dd"
+            | "dl"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "nav"
+            | "aside"
+            | "form"
+            | "blockquote"
+            | "pre"
+            | "hr"
+            | "center"
+            | "main"
+            | "body"
+            | "html"
+            | "caption"
+            | "figure"
+            | "figcaption"
+            | "address"
+            | "fieldset"
+            | "legend"
+    )
+}
 
 impl Walker {
     fn flush(&mut self) {
@@ -298,7 +322,7 @@ impl Walker {
             Node::Text(t) => self.push_text(t, region),
             Node::Element(e) => {
                 let name = e.name();
-                if SKIP.contains(&name) {
+                if is_skipped(name) {
                     return;
                 }
                 if name == "br" {
@@ -316,7 +340,7 @@ impl Walker {
                 if name == "table" && self.data_table(node, region) {
                     return;
                 }
-                let block = BLOCK.contains(&name);
+                let block = is_block(name);
                 let heading = matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
                 if block {
                     self.flush();

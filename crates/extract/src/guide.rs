@@ -233,6 +233,12 @@ pub fn guide(
         }
     }
 
+    // Every way of being a guide needs one element given under its own label; most pages
+    // stop here, before the content pass (the costly part).
+    if !labelled_present.iter().any(|p| *p) {
+        return None;
+    }
+
     // Sections without a known label, recognised from their content.
     let mut by_content = 0;
     for seg in unlabelled {

@@ -5,6 +5,7 @@
 //! browser does, so a GBK page's `?key=中文` reaches the server it was written for.
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 use encoding_rs::{Encoding, UTF_8};
 use scraper::{ElementRef, Html, Selector};
@@ -55,8 +56,7 @@ pub fn links_encoded(base: &Url, html: &str, encoding: &'static Encoding) -> Vec
 
 /// The `<base href>` of a parsed document resolved against the page URL, or the page URL.
 pub fn document_base(doc: &Html, page: &Url) -> Url {
-    let sel = selector("base[href]");
-    doc.select(&sel)
+    doc.select(&BASE)
         .next()
         .and_then(|b| b.value().attr("href"))
         .and_then(|h| page.join(h.trim()).ok())
@@ -68,6 +68,17 @@ pub(crate) fn selector(s: &str) -> Selector {
     // Selectors are string literals of this crate; a typo is caught by the first test run.
     Selector::parse(s).unwrap_or_else(|_| panic!("bad built-in selector {s}"))
 }
+
+/// Selectors used on every page, parsed once.
+pub(crate) static BASE: LazyLock<Selector> = LazyLock::new(|| selector("base[href]"));
+pub(crate) static ANCHORS: LazyLock<Selector> = LazyLock::new(|| selector("a[href]"));
+pub(crate) static METAS: LazyLock<Selector> = LazyLock::new(|| selector("meta[content]"));
+static REFERENCES: LazyLock<Selector> = LazyLock::new(|| {
+    selector(
+        "a[href], area[href], img[src], script[src], link[href], frame[src], iframe[src], \
+         meta[http-equiv], form, embed[src]",
+    )
+});
 
 /// Links of an already parsed document.
 pub fn links_in(doc: &Html, page: &Url, encoding: &'static Encoding) -> Vec<Link> {
@@ -87,12 +98,8 @@ pub fn links_in(doc: &Html, page: &Url, encoding: &'static Encoding) -> Vec<Link
         matches!(u.scheme(), "http" | "https").then_some(u)
     };
 
-    let sel = selector(
-        "a[href], area[href], img[src], script[src], link[href], frame[src], iframe[src], \
-         meta[http-equiv], form, embed[src]",
-    );
     let mut out = Vec::new();
-    for el in doc.select(&sel) {
+    for el in doc.select(&REFERENCES) {
         if out.len() >= MAX_LINKS {
             break;
         }

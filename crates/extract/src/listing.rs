@@ -39,8 +39,7 @@ pub fn entries(doc: &Doc, page: &Url) -> Vec<Entry> {
 
 fn html_entries(html: &scraper::Html, page: &Url) -> Vec<Entry> {
     let base = crate::links::document_base(html, page);
-    let sel = crate::links::selector("a[href]");
-    let anchors: Vec<ElementRef<'_>> = html.select(&sel).collect();
+    let anchors: Vec<ElementRef<'_>> = html.select(&crate::links::ANCHORS).collect();
     let mut out = Vec::new();
     for a in anchors {
         if out.len() >= MAX_ENTRIES {
@@ -132,9 +131,8 @@ fn entry_date(a: ElementRef<'_>, title: &str, link_date: Option<NaiveDate>) -> O
         let others = parent
             .descendants()
             .filter_map(ElementRef::wrap)
-            .filter(|e| e.value().name() == "a" && *e != a && is_entry_anchor(*e))
-            .count();
-        if others > 0 {
+            .any(|e| e.value().name() == "a" && e != a && is_entry_anchor(e));
+        if others {
             break;
         }
         let full = collapse_ws(&parent.text().collect::<String>());

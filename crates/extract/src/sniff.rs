@@ -36,7 +36,7 @@ const NOT_FOUND: &[&str] = &[
 /// decoded document (HTML or visible text). A long page that mentions one of the phrases in
 /// passing is not one: error pages are short.
 pub fn is_soft_404(text: &str) -> bool {
-    let visible = crate::text::collapse_ws(&strip_tags(crate::text::clip(text, 200_000)));
+    let visible = crate::text::collapse_ws(&strip_tags(crate::text::clip_bytes(text, 600_000)));
     if visible.chars().count() > 1500 {
         // Long pages: only the title can say it.
         return title_of(text).is_some_and(|t| says_not_found(&t));

@@ -31,6 +31,9 @@ pub struct Vocabulary {
     pub sample_words: Vec<String>,
     /// Names of service-guide columns (办事指南 …).
     pub guide_columns: Vec<String>,
+    /// Every label and trap, longest first (computed once: run-on text is searched with it).
+    #[serde(skip)]
+    longest_first: Vec<String>,
 }
 
 /// How a label names an element.
@@ -70,7 +73,7 @@ impl Vocabulary {
                 .map(|c| c.labels.iter().map(norm).collect())
                 .unwrap_or_default()
         };
-        Vocabulary {
+        let mut v = Vocabulary {
             elements: r
                 .elements
                 .iter()
@@ -85,7 +88,17 @@ impl Vocabulary {
             form_columns: col("forms"),
             sample_words: col("samples"),
             guide_columns: col("guide"),
-        }
+            longest_first: Vec::new(),
+        };
+        let mut all: Vec<String> = v
+            .elements
+            .iter()
+            .flat_map(|e| e.labels.iter().chain(&e.not).cloned())
+            .collect();
+        all.sort_by_key(|s| std::cmp::Reverse(s.chars().count()));
+        all.dedup();
+        v.longest_first = all;
+        v
     }
 
     /// The vocabulary of the bundled rubric.
@@ -99,6 +112,16 @@ impl Vocabulary {
 
     /// Classifies a label (already stripped of numbering and colons).
     pub fn match_label(&self, label: &str) -> Option<LabelMatch> {
+        // Most lines are sentences: reject them before normalising.
+        if label
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .take(2 * MAX_LABEL_CHARS + 1)
+            .count()
+            > 2 * MAX_LABEL_CHARS
+        {
+            return None;
+        }
         let l = squeeze(&halfwidth(label));
         let l = l.trim_matches(|c: char| matches!(c, ':' | '：' | '*' | '★'));
         if l.is_empty() || l.chars().count() > MAX_LABEL_CHARS {
@@ -165,15 +188,8 @@ impl Vocabulary {
     }
 
     /// Every label and trap, longest first (for finding labels inside run-on text).
-    pub fn all_labels(&self) -> Vec<String> {
-        let mut v: Vec<String> = self
-            .elements
-            .iter()
-            .flat_map(|e| e.labels.iter().chain(&e.not).cloned())
-            .collect();
-        v.sort_by_key(|s| std::cmp::Reverse(s.chars().count()));
-        v.dedup();
-        v
+    pub fn all_labels(&self) -> &[String] {
+        &self.longest_first
     }
 
     /// The value says nothing: empty, a placeholder (无, 暂无, 详见…), or a script template.
