@@ -173,6 +173,121 @@ macro_rules! crawl_from_row {
     }};
 }
 
+/// The writes of one fetch inside an open write transaction (a macro so it expands against
+/// each backend's transaction type). Evaluates to the new `FetchId`.
+macro_rules! record_in_tx {
+    ($tx:ident, $pg:ident, $crawl:ident, $p:ident, $now:ident) => {{
+        let (crawl, p, now) = ($crawl, $p, $now);
+        if let Some((hash, len, Some((codec, data)))) = &p.body {
+            sqlx::query(
+                "INSERT INTO bodies (hash, codec, raw_size, data) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (hash) DO NOTHING",
+            )
+            .bind(hash)
+            .bind(codec.as_str())
+            .bind(*len as i64)
+            .bind(data)
+            .execute(&mut *$tx)
+            .await?;
+        }
+        let sql = if $pg {
+            "INSERT INTO fetches (crawl_id, frontier_id, url, final_url, method, \
+                 request_headers, redirects, status, content_type, etag, last_modified, \
+                 retry_after, content_length, server, content_disposition, started_at, \
+                 connect_ms, ttfb_ms, total_ms, outcome, detail, encoding, encoding_source, \
+                 encoding_errors, body_hash, body_size, body_truncated) VALUES ($1, $2, $3, $4, \
+                 $5, CAST($6 AS JSONB), CAST($7 AS JSONB), $8, $9, $10, $11, $12, $13, $14, \
+                 $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27) RETURNING id"
+        } else {
+            "INSERT INTO fetches (crawl_id, frontier_id, url, final_url, method, \
+                 request_headers, redirects, status, content_type, etag, last_modified, \
+                 retry_after, content_length, server, content_disposition, started_at, \
+                 connect_ms, ttfb_ms, total_ms, outcome, detail, encoding, encoding_source, \
+                 encoding_errors, body_hash, body_size, body_truncated) VALUES ($1, $2, $3, $4, \
+                 $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, \
+                 $22, $23, $24, $25, $26, $27) RETURNING id"
+        };
+        let fetch = p.fetch;
+        let h = &fetch.headers;
+        let id: i64 = sqlx::query_scalar(sql)
+            .bind(crawl.0)
+            .bind(fetch.frontier.map(|f| f.0))
+            .bind(&fetch.url)
+            .bind(&fetch.final_url)
+            .bind(&fetch.method)
+            .bind(&p.request_headers)
+            .bind(&p.redirects)
+            .bind(fetch.status.map(i32::from))
+            .bind(&h.content_type)
+            .bind(&h.etag)
+            .bind(&h.last_modified)
+            .bind(&h.retry_after)
+            .bind(&h.content_length)
+            .bind(&h.server)
+            .bind(&h.content_disposition)
+            .bind(fetch.timing.started_at)
+            .bind(fetch.timing.connect_ms.map(i32_sat))
+            .bind(fetch.timing.ttfb_ms.map(i32_sat))
+            .bind(fetch.timing.total_ms.map(i32_sat))
+            .bind(fetch.outcome.as_str())
+            .bind(&fetch.detail)
+            .bind(fetch.encoding.as_ref().map(|e| e.name.as_str()))
+            .bind(fetch.encoding.as_ref().map(|e| e.source.as_str()))
+            .bind(fetch.encoding.as_ref().map(|e| e.had_errors))
+            .bind(&p.body_hash)
+            .bind(p.body_size)
+            .bind(fetch.body_truncated)
+            .fetch_one(&mut *$tx)
+            .await?;
+        let fetch_id = FetchId(id);
+        if let Some(a) = &fetch.attachment {
+            sqlx::query(
+                "INSERT INTO attachment_checks (fetch_id, declared_type, magic_type, size, \
+                     verdict) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(id)
+            .bind(&a.declared_type)
+            .bind(&a.magic_type)
+            .bind(i64::try_from(a.size).unwrap_or(i64::MAX))
+            .bind(a.verdict.as_str())
+            .execute(&mut *$tx)
+            .await?;
+        }
+        Batch::insert_links(&mut *$tx, crawl, fetch_id, p.links).await?;
+        Batch::insert_new_urls(&mut *$tx, crawl, p.new_urls, Some(fetch_id), now).await?;
+        // Last, so a refusal here also proves the rollback of everything above.
+        if let Some(frontier) = fetch.frontier {
+            let done = sqlx::query(
+                "UPDATE frontier SET state = 'done', done_at = $3 \
+                     WHERE id = $1 AND crawl_id = $2 AND state <> 'done'",
+            )
+            .bind(frontier.0)
+            .bind(crawl.0)
+            .bind(now)
+            .execute(&mut *$tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                // Dropping `tx` rolls back: one frontier row gets exactly one record.
+                return Err(StoreError::NotOpen { crawl, frontier });
+            }
+        }
+        fetch_id
+    }};
+}
+
+/// A fetch ready to write: body hashed and compressed, JSON fields serialised.
+struct Prepared<'a> {
+    fetch: &'a FetchRecord,
+    links: &'a [NewLink],
+    new_urls: &'a [NewUrl],
+    /// (sha256, raw length, compressed form unless the store already has it)
+    body: Option<(String, usize, Option<(Codec, Vec<u8>)>)>,
+    body_hash: Option<String>,
+    body_size: Option<i64>,
+    request_headers: String,
+    redirects: String,
+}
+
 impl Store {
     /// Opens (creating if needed) the store at `target`: a SQLite file path (or `sqlite:` URL)
     /// or a `postgres://` / `postgresql://` URL. Applies pending migrations.
@@ -498,8 +613,35 @@ impl Store {
         links: &[NewLink],
         new_urls: &[NewUrl],
     ) -> Result<FetchId, StoreError> {
-        let now = Utc::now();
-        // Hash and compress before taking the write lock, so the single writer only writes.
+        let prepared = [self.prepare(fetch, links, new_urls).await?];
+        let ids = self.write_records(crawl, &prepared).await?;
+        ids.into_iter()
+            .next()
+            .ok_or_else(|| StoreError::Corrupt("记录未返回编号".into()))
+    }
+
+    /// [`Store::record`] for many fetches in ONE transaction: all are stored or none (a
+    /// `NotOpen` item fails the whole batch). Fewer, larger transactions: the single SQLite
+    /// writer spends its time writing instead of handing over between tasks.
+    pub async fn record_batch(
+        &self,
+        crawl: CrawlId,
+        items: &[(FetchRecord, Vec<NewLink>, Vec<NewUrl>)],
+    ) -> Result<Vec<FetchId>, StoreError> {
+        let mut prepared = Vec::with_capacity(items.len());
+        for (fetch, links, new_urls) in items {
+            prepared.push(self.prepare(fetch, links, new_urls).await?);
+        }
+        self.write_records(crawl, &prepared).await
+    }
+
+    /// Hashes and compresses before taking the write lock, so the single writer only writes.
+    async fn prepare<'a>(
+        &self,
+        fetch: &'a FetchRecord,
+        links: &'a [NewLink],
+        new_urls: &'a [NewUrl],
+    ) -> Result<Prepared<'a>, StoreError> {
         let body = match &fetch.body {
             Some(raw) => {
                 let hash = body::sha256_hex(raw);
@@ -516,105 +658,32 @@ impl Store {
             Some((hash, _, _)) => Some(hash.clone()),
             None => fetch.unchanged_hash.clone(),
         };
-        let body_size = body.as_ref().map(|(_, len, _)| *len as i64);
-        let request_headers = to_json(&fetch.request_headers)?;
-        let redirects = to_json(&fetch.redirects)?;
+        Ok(Prepared {
+            fetch,
+            links,
+            new_urls,
+            body_size: body.as_ref().map(|(_, len, _)| *len as i64),
+            body,
+            body_hash,
+            request_headers: to_json(&fetch.request_headers)?,
+            redirects: to_json(&fetch.redirects)?,
+        })
+    }
+
+    async fn write_records(
+        &self,
+        crawl: CrawlId,
+        prepared: &[Prepared<'_>],
+    ) -> Result<Vec<FetchId>, StoreError> {
+        let now = Utc::now();
         on_db!(self, writer, |pool, pg| {
             let mut tx = begin_write!(pool, pg);
-            if let Some((hash, len, Some((codec, data)))) = &body {
-                sqlx::query(
-                    "INSERT INTO bodies (hash, codec, raw_size, data) VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT (hash) DO NOTHING",
-                )
-                .bind(hash)
-                .bind(codec.as_str())
-                .bind(*len as i64)
-                .bind(data)
-                .execute(&mut *tx)
-                .await?;
-            }
-            let sql = if pg {
-                "INSERT INTO fetches (crawl_id, frontier_id, url, final_url, method, \
-                 request_headers, redirects, status, content_type, etag, last_modified, \
-                 retry_after, content_length, server, content_disposition, started_at, \
-                 connect_ms, ttfb_ms, total_ms, outcome, detail, encoding, encoding_source, \
-                 encoding_errors, body_hash, body_size, body_truncated) VALUES ($1, $2, $3, $4, \
-                 $5, CAST($6 AS JSONB), CAST($7 AS JSONB), $8, $9, $10, $11, $12, $13, $14, \
-                 $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27) RETURNING id"
-            } else {
-                "INSERT INTO fetches (crawl_id, frontier_id, url, final_url, method, \
-                 request_headers, redirects, status, content_type, etag, last_modified, \
-                 retry_after, content_length, server, content_disposition, started_at, \
-                 connect_ms, ttfb_ms, total_ms, outcome, detail, encoding, encoding_source, \
-                 encoding_errors, body_hash, body_size, body_truncated) VALUES ($1, $2, $3, $4, \
-                 $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, \
-                 $22, $23, $24, $25, $26, $27) RETURNING id"
-            };
-            let h = &fetch.headers;
-            let id: i64 = sqlx::query_scalar(sql)
-                .bind(crawl.0)
-                .bind(fetch.frontier.map(|f| f.0))
-                .bind(&fetch.url)
-                .bind(&fetch.final_url)
-                .bind(&fetch.method)
-                .bind(&request_headers)
-                .bind(&redirects)
-                .bind(fetch.status.map(i32::from))
-                .bind(&h.content_type)
-                .bind(&h.etag)
-                .bind(&h.last_modified)
-                .bind(&h.retry_after)
-                .bind(&h.content_length)
-                .bind(&h.server)
-                .bind(&h.content_disposition)
-                .bind(fetch.timing.started_at)
-                .bind(fetch.timing.connect_ms.map(i32_sat))
-                .bind(fetch.timing.ttfb_ms.map(i32_sat))
-                .bind(fetch.timing.total_ms.map(i32_sat))
-                .bind(fetch.outcome.as_str())
-                .bind(&fetch.detail)
-                .bind(fetch.encoding.as_ref().map(|e| e.name.as_str()))
-                .bind(fetch.encoding.as_ref().map(|e| e.source.as_str()))
-                .bind(fetch.encoding.as_ref().map(|e| e.had_errors))
-                .bind(&body_hash)
-                .bind(body_size)
-                .bind(fetch.body_truncated)
-                .fetch_one(&mut *tx)
-                .await?;
-            let fetch_id = FetchId(id);
-            if let Some(a) = &fetch.attachment {
-                sqlx::query(
-                    "INSERT INTO attachment_checks (fetch_id, declared_type, magic_type, size, \
-                     verdict) VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(id)
-                .bind(&a.declared_type)
-                .bind(&a.magic_type)
-                .bind(i64::try_from(a.size).unwrap_or(i64::MAX))
-                .bind(a.verdict.as_str())
-                .execute(&mut *tx)
-                .await?;
-            }
-            Batch::insert_links(&mut *tx, crawl, fetch_id, links).await?;
-            Batch::insert_new_urls(&mut *tx, crawl, new_urls, Some(fetch_id), now).await?;
-            // Last, so a refusal here also proves the rollback of everything above.
-            if let Some(frontier) = fetch.frontier {
-                let done = sqlx::query(
-                    "UPDATE frontier SET state = 'done', done_at = $3 \
-                     WHERE id = $1 AND crawl_id = $2 AND state <> 'done'",
-                )
-                .bind(frontier.0)
-                .bind(crawl.0)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                if done.rows_affected() == 0 {
-                    // Dropping `tx` rolls back: one frontier row gets exactly one record.
-                    return Err(StoreError::NotOpen { crawl, frontier });
-                }
+            let mut ids = Vec::with_capacity(prepared.len());
+            for p in prepared {
+                ids.push(record_in_tx!(tx, pg, crawl, p, now));
             }
             tx.commit().await?;
-            Ok(fetch_id)
+            Ok(ids)
         })
     }
 

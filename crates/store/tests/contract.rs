@@ -54,6 +54,7 @@ contract_tests!(
     unverified_outcomes_are_kept_as_such,
     paging_streams_a_whole_crawl,
     concurrent_records_all_land,
+    record_batch_is_one_transaction,
 );
 
 async fn crawl_life_cycle(store: &Store) {
@@ -706,4 +707,73 @@ async fn concurrent_records_all_land(store: &Store) {
     assert_eq!(store.frontier_counts(c).await.unwrap(), (0, 0, 80));
     let summary = store.list_crawls().await.unwrap().remove(0);
     assert_eq!((summary.fetches, summary.done), (80, 80));
+}
+
+async fn record_batch_is_one_transaction(store: &Store) {
+    let c = store
+        .create_crawl("http://s/", &serde_json::json!({}))
+        .await
+        .unwrap();
+    let urls: Vec<NewUrl> = (0..5)
+        .map(|i| new_url(&format!("http://s/{i}"), 0))
+        .collect();
+    store.enqueue(c, &urls).await.unwrap();
+    let items = store.claim(c, 5).await.unwrap();
+    assert!(store.record_batch(c, &[]).await.unwrap().is_empty());
+
+    // three fetches, two with the same (new) body, each with links and a child
+    let batch: Vec<(FetchRecord, Vec<NewLink>, Vec<NewUrl>)> = items[..3]
+        .iter()
+        .enumerate()
+        .map(|(n, item)| {
+            let body = if n < 2 {
+                "同一正文".to_string()
+            } else {
+                format!("正文 {n}")
+            };
+            let child = format!("{}/c", item.url);
+            (
+                page_fetch(Some(item.id), &item.url, body.as_bytes()),
+                vec![link(&child, "子页", LinkKind::Anchor)],
+                vec![new_url(&child, 1)],
+            )
+        })
+        .collect();
+    let ids = store.record_batch(c, &batch).await.unwrap();
+    assert_eq!(ids.len(), 3);
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "in batch order");
+    for (id, (rec, _, _)) in ids.iter().zip(&batch) {
+        let f = store.fetch(*id).await.unwrap().unwrap();
+        assert_eq!(f.url, rec.url);
+        assert_eq!(store.links_from(*id).await.unwrap().len(), 1);
+    }
+    assert_eq!(
+        store.body_stats().await.unwrap().0,
+        2,
+        "deduplicated inside the batch too"
+    );
+    assert_eq!(store.frontier_counts(c).await.unwrap(), (3, 2, 3));
+
+    // a batch whose last item is refused leaves nothing of the items before it
+    let fresh = page_fetch(Some(items[3].id), &items[3].url, b"only in a failed batch");
+    let again = page_fetch(Some(items[0].id), &items[0].url, b"x"); // already done
+    let bad = vec![
+        (
+            fresh,
+            vec![link("http://s/z", "z", LinkKind::Anchor)],
+            vec![new_url("http://s/z", 1)],
+        ),
+        (again, vec![], vec![]),
+    ];
+    assert!(matches!(
+        store.record_batch(c, &bad).await,
+        Err(StoreError::NotOpen { .. })
+    ));
+    assert_eq!(store.fetches_after(c, None, 100).await.unwrap().len(), 3);
+    assert_eq!(store.body_stats().await.unwrap().0, 2);
+    assert_eq!(
+        store.frontier_counts(c).await.unwrap(),
+        (3, 2, 3),
+        "http://s/z not queued"
+    );
 }
