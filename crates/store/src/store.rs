@@ -275,13 +275,16 @@ macro_rules! record_in_tx {
     }};
 }
 
+/// A body as stored: codec and compressed bytes.
+type Compressed = (Codec, Vec<u8>);
+
 /// A fetch ready to write: body hashed and compressed, JSON fields serialised.
 struct Prepared<'a> {
     fetch: &'a FetchRecord,
     links: &'a [NewLink],
     new_urls: &'a [NewUrl],
     /// (sha256, raw length, compressed form unless the store already has it)
-    body: Option<(String, usize, Option<(Codec, Vec<u8>)>)>,
+    body: Option<(String, usize, Option<Compressed>)>,
     body_hash: Option<String>,
     body_size: Option<i64>,
     request_headers: String,
