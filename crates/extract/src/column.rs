@@ -14,6 +14,8 @@ use crate::text::collapse_ws;
 pub enum ColumnSource {
     Breadcrumb,
     Meta,
+    /// The highlighted items of the navigation menus (class on/cur/current/active …).
+    Navigation,
     Title,
 }
 
@@ -99,6 +101,9 @@ pub fn column_path(doc: &Doc) -> (Vec<String>, Option<ColumnSource>) {
         p.push(col.to_owned());
         return (p, Some(ColumnSource::Meta));
     }
+    if let Some(p) = navigation(doc) {
+        return (p, Some(ColumnSource::Navigation));
+    }
     if doc.html.is_some()
         && let Some(t) = doc.title.as_deref()
     {
@@ -108,6 +113,39 @@ pub fn column_path(doc: &Doc) -> (Vec<String>, Option<ColumnSource>) {
         }
     }
     (Vec::new(), None)
+}
+
+/// Class names templates give the menu item of the page's own channel and column.
+const CURRENT: &[&str] = &[
+    "on", "cur", "current", "active", "selected", "now", "curr", "hover",
+];
+const MAX_NAV_DEPTH: usize = 3;
+
+static CLASSED: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
+    crate::links::selector("li[class], a[class], dd[class], span[class]")
+});
+
+fn navigation(doc: &Doc) -> Option<Vec<String>> {
+    let html = doc.html.as_ref()?;
+    let mut path: Vec<String> = Vec::new();
+    for el in html.select(&CLASSED) {
+        let current = el.value().attr("class").is_some_and(|c| {
+            c.split_whitespace()
+                .any(|t| CURRENT.contains(&t.to_ascii_lowercase().as_str()))
+        });
+        if !current || crate::doc::region_of(el) == Region::Footer {
+            continue;
+        }
+        let t = collapse_ws(&el.text().collect::<String>());
+        let n = t.chars().count();
+        if (2..=12).contains(&n) && !HOME.contains(&t.as_str()) && !path.contains(&t) {
+            path.push(t);
+            if path.len() >= MAX_NAV_DEPTH {
+                break;
+            }
+        }
+    }
+    (!path.is_empty()).then_some(path)
 }
 
 fn breadcrumb(doc: &Doc) -> Option<Vec<String>> {
@@ -150,4 +188,31 @@ fn breadcrumb(doc: &Doc) -> Option<Vec<String>> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_sources_in_order() {
+        let crumb =
+            Doc::from_html("<div>当前位置：首页 &gt; 政务公开 &gt; 通知公告 &gt; 正文</div>");
+        assert_eq!(column_path(&crumb).0, vec!["政务公开", "通知公告"]);
+        let meta = Doc::from_html("<meta name=\"ColumnName\" content=\"办事指南\"><p>x</p>");
+        assert_eq!(
+            column_path(&meta),
+            (vec!["办事指南".to_owned()], Some(ColumnSource::Meta))
+        );
+        let nav = Doc::from_html(
+            "<ul><li class=\"on\"><a>首页</a></li><li class=\"nav cur\"><a>政务服务</a></li></ul>\
+             <ul class=\"side\"><li class=\"active\"><a>办事指南</a></li></ul>",
+        );
+        assert_eq!(column_path(&nav).0, vec!["政务服务", "办事指南"]);
+        let title = Doc::from_html("<title>通知公告_某县人民政府</title><p>x</p>");
+        assert_eq!(
+            column_path(&title),
+            (vec!["通知公告".to_owned()], Some(ColumnSource::Title))
+        );
+    }
 }
