@@ -101,6 +101,14 @@ impl Scope {
         s
     }
 
+    /// Adds one host (exactly).
+    pub fn add_host(&mut self, host: &str) {
+        let h = host.to_ascii_lowercase();
+        if !self.exact.contains(&h) {
+            self.exact.push(h);
+        }
+    }
+
     /// Whether links on `url` are followed.
     pub fn contains(&self, url: &Url) -> bool {
         let Some(h) = url.host_str() else {

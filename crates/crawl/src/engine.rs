@@ -5,10 +5,11 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use store::{CrawlId, CrawlState, FrontierItem, NewLink, NewUrl, Purpose, Store, StoreError};
+use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use url::Url;
 
@@ -159,12 +160,24 @@ struct Shared {
     store: Store,
     fetcher: Arc<Fetcher>,
     opts: CrawlOptions,
-    scope: Scope,
+    /// Grows once: a seed that redirects to another host (`gov.cn` → `www.gov.cn`) brings that
+    /// host into scope.
+    scope: RwLock<Scope>,
     stats: Arc<Stats>,
     crawl: CrawlId,
     traps: Mutex<BTreeMap<&'static str, u64>>,
     outcomes: Mutex<BTreeMap<&'static str, (String, u64)>>,
     robots_recorded: Mutex<HashSet<String>>,
+    /// Whether the store holds other crawls (only then can a URL have validators for a
+    /// conditional GET; a first crawl skips the look-up).
+    history: bool,
+    /// Fetches handed to the recorder and not yet committed.
+    unrecorded: AtomicU64,
+    to_recorder: mpsc::Sender<Done>,
+    /// URLs this run already handed to the store: the store's insert-if-absent is the truth
+    /// (and survives a kill); this only spares it re-inserting the same navigation links from
+    /// every page.
+    enqueued: Mutex<HashSet<Box<str>>>,
 }
 
 impl Crawler {
@@ -208,17 +221,29 @@ impl Crawler {
         };
         let (pending, _, done_before) = self.store.frontier_counts(crawl).await?;
         self.stats.queued.store(pending, Ordering::Relaxed);
+        let history = self
+            .store
+            .list_crawls()
+            .await?
+            .iter()
+            .any(|c| c.crawl.id != crawl);
+        let (to_recorder, from_fetchers) = mpsc::channel(RECORD_BATCH * 4);
         let sh = Arc::new(Shared {
             store: self.store.clone(),
             fetcher: self.fetcher.clone(),
             opts: self.opts.clone(),
-            scope: self.scope.clone(),
+            scope: RwLock::new(self.scope.clone()),
             stats: self.stats.clone(),
             crawl,
             traps: Mutex::new(BTreeMap::new()),
             outcomes: Mutex::new(BTreeMap::new()),
             robots_recorded: Mutex::new(HashSet::new()),
+            enqueued: Mutex::new(HashSet::from([Box::from(seed.as_str())])),
+            history,
+            unrecorded: AtomicU64::new(0),
+            to_recorder,
         });
+        let mut recorder = tokio::spawn(record_loop(sh.clone(), from_fetchers));
 
         let workers = self.opts.workers.max(1);
         let mut budget = self.opts.max_pages.map(|m| m.saturating_sub(done_before));
@@ -241,8 +266,20 @@ impl Crawler {
                     tasks.spawn(async move { sh.process(item).await });
                 }
             }
+            if tasks.is_empty() {
+                // Nothing in flight: the crawl is over once the recorder has committed every
+                // fetch (their new URLs may refill the frontier).
+                if sh.unrecorded.load(Ordering::SeqCst) == 0 {
+                    break;
+                }
+                if recorder.is_finished() {
+                    return Err(recorder_error(&mut recorder).await);
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+                continue;
+            }
             let Some(done) = tasks.join_next().await else {
-                break;
+                continue;
             };
             let failed = match done {
                 Ok(Ok(())) => None,
@@ -253,6 +290,11 @@ impl Crawler {
                 // Unrecorded items stay in progress; `--resume` hands them out again.
                 tasks.abort_all();
                 while tasks.join_next().await.is_some() {}
+                // A fetch task fails only when the recorder is gone: report the recorder's error.
+                if recorder.is_finished() {
+                    return Err(recorder_error(&mut recorder).await);
+                }
+                recorder.abort();
                 return Err(e);
             }
             if last_count.elapsed() > Duration::from_millis(500) {
@@ -261,6 +303,7 @@ impl Crawler {
                 self.stats.queued.store(p, Ordering::Relaxed);
             }
         }
+        recorder.abort();
         let (pending, _, _) = self.store.frontier_counts(crawl).await?;
         self.stats.queued.store(pending, Ordering::Relaxed);
         // Stopped by --max-pages with work left: keep the crawl open so --resume continues it.
@@ -338,30 +381,52 @@ impl Shared {
     /// Fetches one frontier item and records it with its links, in one transaction.
     async fn process(&self, item: FrontierItem) -> Result<(), CrawlError> {
         let Ok(url) = Url::parse(&item.url) else {
-            let rec = record::unparsable(&item);
-            self.store.record(self.crawl, &rec, &[], &[]).await?;
-            self.stats.count(Verdict::Unverified);
+            let done = Done {
+                rec: record::unparsable(&item),
+                links: Vec::new(),
+                new_urls: Vec::new(),
+                verdict: Verdict::Unverified,
+                kind: "unparsable",
+                label: "网址无法解析".into(),
+            };
+            self.unrecorded.fetch_add(1, Ordering::SeqCst);
+            self.to_recorder
+                .send(done)
+                .await
+                .map_err(|_| CrawlError::Task("记录任务已停止".into()))?;
             return Ok(());
         };
         let expect = Expect::of(&url);
         let prev = match expect {
-            Expect::Asset => None,
-            _ => self.store.validators(&item.url).await?,
+            Expect::Page | Expect::Attachment if self.history => {
+                self.store.validators(&item.url).await?
+            }
+            _ => None,
         };
         let validators = prev.as_ref().map(|p| Validators {
             etag: p.etag.clone(),
             last_modified: p.last_modified.clone(),
         });
-        let scope = (item.purpose == Purpose::Crawl).then_some(&self.scope);
+        // The seed follows its redirects wherever they go; other pages stop at the scope's edge.
+        let scope = (item.purpose == Purpose::Crawl && item.depth > 0).then(|| self.scope());
         let f = self
             .fetcher
-            .fetch(&url, expect, validators.as_ref(), scope)
+            .fetch(&url, expect, validators.as_ref(), scope.as_ref())
             .await;
+        if item.depth == 0
+            && !self.scope().contains(&f.final_url)
+            && let Some(h) = f.final_url.host_str()
+        {
+            self.scope
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .add_host(h);
+        }
         self.record_robots_once(&url).await?;
 
         let follow = item.purpose == Purpose::Crawl
             && expect == Expect::Page
-            && self.scope.contains(&f.final_url);
+            && self.scope().contains(&f.final_url);
         let (links, new_urls) = if follow {
             match &f.outcome {
                 Outcome::Fetched => self.links(
@@ -389,16 +454,19 @@ impl Shared {
         } else {
             (Vec::new(), Vec::new())
         };
-        let rec = record::to_record(Some(item.id), &f, prev.as_ref());
-        self.store
-            .record(self.crawl, &rec, &links, &new_urls)
-            .await?;
-        self.stats.count(f.outcome.verdict());
-        let mut o = self.outcomes.lock().unwrap_or_else(|e| e.into_inner());
-        let e = o
-            .entry(f.outcome.kind())
-            .or_insert_with(|| (outcome_label(&f.outcome), 0));
-        e.1 += 1;
+        let done = Done {
+            rec: record::to_record(Some(item.id), &f, prev.as_ref()),
+            links,
+            new_urls,
+            verdict: f.outcome.verdict(),
+            kind: f.outcome.kind(),
+            label: outcome_label(&f.outcome),
+        };
+        self.unrecorded.fetch_add(1, Ordering::SeqCst);
+        self.to_recorder
+            .send(done)
+            .await
+            .map_err(|_| CrawlError::Task("记录任务已停止".into()))?;
         Ok(())
     }
 
@@ -418,6 +486,7 @@ impl Shared {
         let mut links = Vec::with_capacity(found.len());
         let mut new_urls = Vec::new();
         let mut seen = HashSet::new();
+        let scope = self.scope();
         for l in found {
             let u = canon::canonicalize(&l.url);
             let kind = record::link_kind(&l, &u);
@@ -437,9 +506,12 @@ impl Shared {
             if kind == store::LinkKind::Form || (asset && !self.opts.check_assets) {
                 continue;
             }
-            if self.scope.contains(&u) {
+            if scope.contains(&u) {
                 if let Some(t) = canon::trap(&u, depth + 1, &self.opts.traps) {
                     self.count_trap(t);
+                    continue;
+                }
+                if !self.first_sight(&u) {
                     continue;
                 }
                 new_urls.push(NewUrl {
@@ -448,7 +520,10 @@ impl Shared {
                     from_fetch: None,
                     purpose: Purpose::Crawl,
                 });
-            } else if self.opts.check_offsite_attachments && canon::is_attachment(&u) {
+            } else if self.opts.check_offsite_attachments
+                && canon::is_attachment(&u)
+                && self.first_sight(&u)
+            {
                 // Off-scope downloads are checked (one fetch), never crawled.
                 new_urls.push(NewUrl {
                     url: u.to_string(),
@@ -459,6 +534,18 @@ impl Shared {
             }
         }
         (links, new_urls)
+    }
+
+    fn scope(&self) -> Scope {
+        self.scope.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Whether this run has not handed `u` to the store yet (and now has).
+    fn first_sight(&self, u: &Url) -> bool {
+        self.enqueued
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(Box::from(u.as_str()))
     }
 
     fn count_trap(&self, t: Trap) {
@@ -493,6 +580,58 @@ impl Shared {
             self.store.record(self.crawl, &rec, &[], &[]).await?;
         }
         Ok(())
+    }
+}
+
+/// Fetches committed per store transaction at most.
+const RECORD_BATCH: usize = 64;
+
+/// A fetch ready to be recorded.
+struct Done {
+    rec: store::FetchRecord,
+    links: Vec<NewLink>,
+    new_urls: Vec<NewUrl>,
+    verdict: Verdict,
+    kind: &'static str,
+    label: String,
+}
+
+/// The single writer of a run: takes finished fetches as they come and records each with its
+/// links and new URLs in one transaction. Counting happens here, after the commit, so the
+/// progress bar shows what is stored.
+async fn record_loop(sh: Arc<Shared>, mut rx: mpsc::Receiver<Done>) -> Result<(), CrawlError> {
+    let mut batch: Vec<Done> = Vec::with_capacity(RECORD_BATCH);
+    while let Some(d) = rx.recv().await {
+        batch.push(d);
+        while batch.len() < RECORD_BATCH {
+            match rx.try_recv() {
+                Ok(d) => batch.push(d),
+                Err(_) => break,
+            }
+        }
+        for d in &batch {
+            sh.store
+                .record(sh.crawl, &d.rec, &d.links, &d.new_urls)
+                .await?;
+        }
+        let n = batch.len() as u64;
+        {
+            let mut o = sh.outcomes.lock().unwrap_or_else(|e| e.into_inner());
+            for d in batch.drain(..) {
+                sh.stats.count(d.verdict);
+                o.entry(d.kind).or_insert_with(|| (d.label, 0)).1 += 1;
+            }
+        }
+        sh.unrecorded.fetch_sub(n, Ordering::SeqCst);
+    }
+    Ok(())
+}
+
+async fn recorder_error(h: &mut tokio::task::JoinHandle<Result<(), CrawlError>>) -> CrawlError {
+    match h.await {
+        Ok(Err(e)) => e,
+        Ok(Ok(())) => CrawlError::Task("记录任务提前结束".into()),
+        Err(e) => CrawlError::Task(e.to_string()),
     }
 }
 

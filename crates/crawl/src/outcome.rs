@@ -68,7 +68,7 @@ impl Outcome {
     /// Checked, broken, unverified or skipped.
     pub fn verdict(&self) -> Verdict {
         match self {
-            Outcome::Fetched | Outcome::NotModified | Outcome::LeftScope => Verdict::Ok,
+            Outcome::Fetched | Outcome::NotModified => Verdict::Ok,
             // A redirect loop, or more hops than a browser follows, is what visitors get too.
             Outcome::HttpError { .. }
             | Outcome::SoftNotFound
@@ -80,7 +80,8 @@ impl Outcome {
             | Outcome::TooLarge { .. }
             | Outcome::RateLimited { .. }
             | Outcome::RobotsUnverified => Verdict::Unverified,
-            Outcome::RobotsDisallowed => Verdict::Skipped,
+            // Deliberately not fetched: says nothing about the site.
+            Outcome::RobotsDisallowed | Outcome::LeftScope => Verdict::Skipped,
         }
     }
 

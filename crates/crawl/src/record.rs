@@ -34,9 +34,7 @@ pub fn store_outcome(o: &Outcome) -> (store::Outcome, Option<String>) {
         Outcome::Unreachable { .. } => (S::NetworkError, detail),
         Outcome::TooLarge { .. } => (S::TooLarge, detail),
         Outcome::RedirectLimit { .. } => (S::RedirectLoop, detail),
-        // The store has no rate-limited outcome yet (requested); a network error is the
-        // nearest unverified one.
-        Outcome::RateLimited { .. } => (S::NetworkError, detail),
+        Outcome::RateLimited { .. } => (S::RateLimited, detail),
         Outcome::RobotsDisallowed | Outcome::RobotsUnverified => (S::RobotsDisallowed, detail),
         Outcome::LeftScope => (S::Skipped, detail),
     }
@@ -190,5 +188,47 @@ pub fn unparsable(item: &FrontierItem) -> FetchRecord {
         body_truncated: false,
         unchanged_hash: None,
         attachment: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outcome::{Phase, Verdict};
+    use store::Verification;
+
+    /// Architecture invariant: our own failure to fetch is never recorded as the site's defect.
+    /// Every outcome keeps its meaning when it reaches the store.
+    #[test]
+    fn store_keeps_the_unverified_line() {
+        let all = [
+            Outcome::Fetched,
+            Outcome::NotModified,
+            Outcome::HttpError { status: 404 },
+            Outcome::SoftNotFound,
+            Outcome::BadAttachment { reason: "x".into() },
+            Outcome::Challenged { status: 412 },
+            Outcome::TimedOut { phase: Phase::Read },
+            Outcome::Unreachable {
+                detail: "连接被拒绝: x".into(),
+            },
+            Outcome::Unreachable {
+                detail: "网络错误: x".into(),
+            },
+            Outcome::TooLarge { limit: 1 },
+            Outcome::RedirectLimit { looped: true },
+            Outcome::RateLimited { status: 429 },
+            Outcome::RobotsDisallowed,
+            Outcome::RobotsUnverified,
+            Outcome::LeftScope,
+        ];
+        for o in all {
+            let (s, _) = store_outcome(&o);
+            let want = match o.verdict() {
+                Verdict::Ok | Verdict::Broken => Verification::Checked,
+                Verdict::Unverified | Verdict::Skipped => Verification::Unverified,
+            };
+            assert_eq!(s.verification(), want, "{o:?} -> {s:?}");
+        }
     }
 }

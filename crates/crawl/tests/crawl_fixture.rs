@@ -170,3 +170,32 @@ async fn crawl_fixture_site() {
             .any(|(k, v)| k == "if-none-match" && v == "\"v1\"")
     );
 }
+
+/// A portal whose address redirects to another host (`gov.cn` → `www.gov.cn`) is crawled on
+/// the host it redirects to.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seed_redirect_to_another_host_joins_scope() {
+    let (addr, fx) = common::serve(404, "").await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("r.sqlite").to_str().unwrap())
+        .await
+        .unwrap();
+    let seed = Url::parse(&format!("http://localhost:{}/r-home", addr.port())).unwrap();
+    let mut opts = CrawlOptions::new(seed);
+    opts.fetch.politeness.rate = 0.0;
+    opts.check_assets = false;
+    opts.max_pages = Some(4);
+    let report = Crawler::new(store.clone(), opts)
+        .unwrap()
+        .run()
+        .await
+        .unwrap();
+    let fetches = common::all_fetches(&store, report.crawl).await;
+    let seed_fetch = fetches.iter().find(|f| f.url.ends_with("/r-home")).unwrap();
+    assert_eq!(seed_fetch.outcome, Outcome::Fetched);
+    assert!(seed_fetch.final_url.starts_with("http://127.0.0.1:"));
+    assert!(
+        fx.hits("/b.html") == 1,
+        "links of the redirected home page are followed"
+    );
+}

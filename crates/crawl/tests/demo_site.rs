@@ -218,6 +218,12 @@ async fn resume_after_kill_9() {
     let base = server.base_url();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("killed.sqlite");
+    // Create the snapshot (and run its migrations) before the child and the polls open it.
+    Store::open(db.to_str().unwrap())
+        .await
+        .unwrap()
+        .close()
+        .await;
     let mut child = std::process::Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",

@@ -100,6 +100,7 @@ async fn handler(State(fx): State<Fixture>, headers: HeaderMap, req: Request) ->
             ([(header::CONTENT_TYPE, "text/html")], Body::from_stream(stream)).into_response()
         }
         "/r1" => redirect("/r2"),
+        "/r-home" => redirect(&format!("http://127.0.0.1:{}/a.html", port_of(&headers))),
         "/r2" => {
             let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1").to_owned();
             redirect(&format!("http://{host}/r3"))
