@@ -20,9 +20,25 @@ pub struct Entry {
     pub title: String,
     pub url: Option<Url>,
     pub date: NaiveDate,
+    /// Where the date was read.
+    pub date_from: EntryDate,
     /// The entry sits in the page's main content (not a sidebar or a hidden tab).
     #[serde(skip)]
     pub main: bool,
+}
+
+/// Where an entry's date was read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryDate {
+    /// The list item, beside the link.
+    Item,
+    /// A year-less date in the item (07-06), with the year of the entry URL's date.
+    ItemUrlYear,
+    /// The end of the link's own text: "标题（2018-01-04）".
+    Title,
+    /// A line of plain-text input.
+    Line,
 }
 
 const MAX_ENTRIES: usize = 5_000;
@@ -63,13 +79,14 @@ fn html_entries(html: &scraper::Html, page: &Url) -> Vec<Entry> {
                 .filter(|u| matches!(u.scheme(), "http" | "https"))
         };
         let link_date = url.as_ref().and_then(crate::dates::url_date);
-        let Some(date) = entry_date(a, &title, link_date) else {
+        let Some((date, date_from)) = entry_date(a, &title, link_date) else {
             continue;
         };
         out.push(Entry {
             title,
             url,
             date,
+            date_from,
             main: matches!(region, Region::Main | Region::Nav | Region::Header),
         });
     }
@@ -121,7 +138,11 @@ static MONTH_DAY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|
     crate::dates::re(r"(?:^|[^\d-])(\d{1,2})-(\d{1,2})(?:[^\d-]|$)|(\d{1,2})月(\d{1,2})日")
 });
 
-fn entry_date(a: ElementRef<'_>, title: &str, link_date: Option<NaiveDate>) -> Option<NaiveDate> {
+fn entry_date(
+    a: ElementRef<'_>,
+    title: &str,
+    link_date: Option<NaiveDate>,
+) -> Option<(NaiveDate, EntryDate)> {
     let own = collapse_ws(&a.text().collect::<String>());
     let mut node = a;
     for _ in 0..MAX_LEVELS {
@@ -142,10 +163,10 @@ fn entry_date(a: ElementRef<'_>, title: &str, link_date: Option<NaiveDate>) -> O
         }
         let rest = full.replacen(&own, " ", 1);
         if let Some(h) = find_dates(&rest).first() {
-            return Some(h.date);
+            return Some((h.date, EntryDate::Item));
         }
         if let Some(d) = month_day(&rest, link_date) {
-            return Some(d);
+            return Some((d, EntryDate::ItemUrlYear));
         }
         node = parent;
     }
@@ -157,7 +178,8 @@ fn entry_date(a: ElementRef<'_>, title: &str, link_date: Option<NaiveDate>) -> O
         .trim_matches(|c: char| c.is_whitespace() || matches!(c, ')' | ']' | '）' | '】' | '〕'));
     let before = hw[..last.start].trim_end();
     let opened = before.ends_with(['(', '[', '（', '【']) || hw[..last.start].ends_with(' ');
-    (tail.is_empty() && opened && before.chars().count() >= MIN_TITLE_CHARS).then_some(last.date)
+    (tail.is_empty() && opened && before.chars().count() >= MIN_TITLE_CHARS)
+        .then_some((last.date, EntryDate::Title))
 }
 
 /// Plain-text input: a line with a title and a date (and no label before the date).
@@ -177,6 +199,7 @@ fn text_entries(doc: &Doc) -> Vec<Entry> {
                 title,
                 url: None,
                 date: h.date,
+                date_from: EntryDate::Line,
                 main: true,
             })
         })
