@@ -596,8 +596,9 @@ struct Done {
     label: String,
 }
 
-/// The single writer of a run: takes finished fetches as they come and records each with its
-/// links and new URLs in one transaction. Counting happens here, after the commit, so the
+/// The single writer of a run: takes finished fetches as they come and records them — each
+/// with its links, its new URLs and its frontier row's "done" — up to [`RECORD_BATCH`] per
+/// transaction (`Store::record_batch`). Counting happens here, after the commit, so the
 /// progress bar shows what is stored.
 async fn record_loop(sh: Arc<Shared>, mut rx: mpsc::Receiver<Done>) -> Result<(), CrawlError> {
     let mut batch: Vec<Done> = Vec::with_capacity(RECORD_BATCH);
@@ -609,17 +610,20 @@ async fn record_loop(sh: Arc<Shared>, mut rx: mpsc::Receiver<Done>) -> Result<()
                 Err(_) => break,
             }
         }
-        for d in &batch {
-            sh.store
-                .record(sh.crawl, &d.rec, &d.links, &d.new_urls)
-                .await?;
+        let mut items = Vec::with_capacity(batch.len());
+        let mut meta = Vec::with_capacity(batch.len());
+        for d in batch.drain(..) {
+            items.push((d.rec, d.links, d.new_urls));
+            meta.push((d.verdict, d.kind, d.label));
         }
-        let n = batch.len() as u64;
+        // One transaction for the batch: all of it or none of it survives a kill.
+        sh.store.record_batch(sh.crawl, &items).await?;
+        let n = meta.len() as u64;
         {
             let mut o = sh.outcomes.lock().unwrap_or_else(|e| e.into_inner());
-            for d in batch.drain(..) {
-                sh.stats.count(d.verdict);
-                o.entry(d.kind).or_insert_with(|| (d.label, 0)).1 += 1;
+            for (verdict, kind, label) in meta {
+                sh.stats.count(verdict);
+                o.entry(kind).or_insert_with(|| (label, 0)).1 += 1;
             }
         }
         sh.unrecorded.fetch_sub(n, Ordering::SeqCst);
