@@ -64,6 +64,11 @@ async fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(LINKS_DEFAULT);
+    // BENCH_BATCH=64 records each claimed batch with one `record_batch` transaction.
+    let batch: u32 = std::env::var("BENCH_BATCH")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
     let store = Store::open(&target).await.unwrap();
     let crawl = store
         .create_crawl("http://bench/", &serde_json::json!({"bench": n}))
@@ -90,12 +95,13 @@ async fn main() {
         tasks.push(tokio::spawn(async move {
             let mut idle = 0;
             while recorded.load(std::sync::atomic::Ordering::Relaxed) < n && idle < 10_000 {
-                let items = store.claim(crawl, 4).await.unwrap();
+                let items = store.claim(crawl, batch.max(4)).await.unwrap();
                 if items.is_empty() {
                     idle += 1;
                     tokio::task::yield_now().await;
                     continue;
                 }
+                let mut pending = Vec::new();
                 for item in items {
                     let k = recorded.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let first = next.fetch_add(FANOUT, std::sync::atomic::Ordering::Relaxed);
@@ -147,7 +153,14 @@ async fn main() {
                         unchanged_hash: None,
                         attachment: None,
                     };
-                    store.record(crawl, &rec, &links, &new).await.unwrap();
+                    if batch > 1 {
+                        pending.push((rec, links, new));
+                    } else {
+                        store.record(crawl, &rec, &links, &new).await.unwrap();
+                    }
+                }
+                if !pending.is_empty() {
+                    store.record_batch(crawl, &pending).await.unwrap();
                 }
             }
         }));
@@ -158,7 +171,7 @@ async fn main() {
     let secs = start.elapsed().as_secs_f64();
     let done = store.frontier_counts(crawl).await.unwrap().2;
     let (bodies, raw, stored) = store.body_stats().await.unwrap();
-    println!("backend {} target {target}", store.backend());
+    println!("backend {} target {target} batch {batch}", store.backend());
     println!(
         "recorded {done} fetches ({} links, {} frontier rows) in {secs:.1} s = {:.0} records/s",
         done as usize * links_per_page,
