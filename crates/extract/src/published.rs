@@ -91,8 +91,33 @@ const BYLINE_MAX_CHARS: usize = 120;
 /// How many lines after the title a byline may sit.
 const BYLINE_WINDOW: usize = 8;
 
+/// Lines that belong to the site, not the article, even where the template gives them no
+/// footer or calendar class: copyright, registration, "site updated", today's date.
+const SITE_LINE_MARKERS: &[&str] = &[
+    "版权所有",
+    "Copyright",
+    "copyright",
+    "©",
+    "ICP备",
+    "ICP证",
+    "公网安备",
+    "主办单位",
+    "主办：",
+    "承办",
+    "技术支持",
+    "网站标识码",
+    "本站更新",
+    "网站更新",
+    "今天是",
+    "今日是",
+];
+
 fn readable(r: Region) -> bool {
     r == Region::Main
+}
+
+fn site_line(text: &str) -> bool {
+    SITE_LINE_MARKERS.iter().any(|m| text.contains(m))
 }
 
 /// The publication date of an article page.
@@ -104,7 +129,7 @@ pub fn published(doc: &Doc, url: Option<&url::Url>) -> Option<Dated> {
         .map(|l| (halfwidth(&l.text), l.region))
         .collect();
     for (i, (text, region)) in lines.iter().enumerate() {
-        if !readable(*region) {
+        if !readable(*region) || site_line(text) {
             continue;
         }
         for h in find_dates_hw(text) {
@@ -208,7 +233,7 @@ fn byline(doc: &Doc, lines: &[(String, Region)]) -> Option<Dated> {
         .iter()
         .position(|l| readable(l.region) && (l.text == title || title.contains(&l.text)))?;
     for (text, region) in lines.iter().skip(start + 1).take(BYLINE_WINDOW) {
-        if !readable(*region) || text.chars().count() > BYLINE_MAX_CHARS {
+        if !readable(*region) || text.chars().count() > BYLINE_MAX_CHARS || site_line(text) {
             continue;
         }
         let hits = find_dates_hw(text);
@@ -229,4 +254,59 @@ fn byline(doc: &Doc, lines: &[(String, Region)]) -> Option<Dated> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(html: &str) -> Option<(String, DateSource)> {
+        let d = Doc::from_html(html);
+        published(&d, None).map(|d| (d.date.to_string(), d.source))
+    }
+
+    #[test]
+    fn prefers_published_over_written_and_ignores_site_lines() {
+        let page = "<h1>关于印发方案的通知</h1><p>成文日期：2020年07月30日</p>\
+                    <p>发布日期：2020年08月02日</p><p>正文……2019年1月1日召开会议。</p>\
+                    <div>版权所有 更新时间：2020-12-31</div>";
+        let (d, src) = date(page).unwrap();
+        assert_eq!(d, "2020-08-02");
+        assert_eq!(
+            src,
+            DateSource::Label {
+                label: "发布日期".into()
+            }
+        );
+        // 成文日期 only when nothing better is there.
+        let (d, _) = date("<h1>通知</h1><p>成文日期：二〇二〇年七月三十日</p>").unwrap();
+        assert_eq!(d, "2020-07-30");
+        // A footer without a footer class, a calendar, the body's prose: no date at all.
+        assert_eq!(
+            date(
+                "<h1>标题</h1><p>今天是：2020年8月3日 星期一</p><p>会议于2019年1月1日召开，要求各单位认真落实。</p><div>主办单位：某县人民政府 本站更新时间：2020-12-31</div>"
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn meta_and_byline() {
+        let (d, src) =
+            date("<meta name=\"PubDate\" content=\"2016-11-22 09:53\"><h1>标题</h1>").unwrap();
+        assert_eq!(
+            (d.as_str(), src),
+            (
+                "2016-11-22",
+                DateSource::Meta {
+                    name: "pubdate".into()
+                }
+            )
+        );
+        let (d, src) = date(
+            "<h1>标题很长的一篇文章</h1><p>来源：新华社 | 作者： 2023-12-01 14:43</p><p>正文</p>",
+        )
+        .unwrap();
+        assert_eq!((d.as_str(), src), ("2023-12-01", DateSource::Byline));
+    }
 }
