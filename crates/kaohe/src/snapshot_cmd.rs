@@ -10,6 +10,7 @@ use anyhow::Context;
 use clap::{Args, Subcommand};
 use store::chrono::{DateTime, FixedOffset, Utc};
 use store::{CrawlId, Outcome, Store, StoredFetch, Verification};
+use unicode_width::UnicodeWidthStr;
 
 #[derive(Subcommand)]
 pub enum SnapshotCmd {
@@ -90,20 +91,29 @@ async fn list(db: &str) -> anyhow::Result<ExitCode> {
     }
     println!("快照库 {db}：{} 次抓取", crawls.len());
     println!();
-    println!("编号\t开始时间（北京时间）\t状态\t抓取记录\t待抓取\t进行中\t已完成\t首页网址");
+    let mut rows = vec![[
+        "编号".to_string(),
+        "开始时间（北京时间）".into(),
+        "状态".into(),
+        "抓取记录".into(),
+        "待抓取".into(),
+        "进行中".into(),
+        "已完成".into(),
+        "首页网址".into(),
+    ]];
     for s in &crawls {
-        println!(
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
-            s.crawl.id,
+        rows.push([
+            s.crawl.id.to_string(),
             beijing(s.crawl.started_at),
-            s.crawl.state.label_zh(),
-            s.fetches,
-            s.pending,
-            s.in_progress,
-            s.done,
-            s.crawl.seed_url
-        );
+            s.crawl.state.label_zh().into(),
+            s.fetches.to_string(),
+            s.pending.to_string(),
+            s.in_progress.to_string(),
+            s.done.to_string(),
+            s.crawl.seed_url.clone(),
+        ]);
     }
+    print!("{}", aligned(&rows));
     println!();
     println!(
         "正文（全库去重后）：{bodies} 份，原始 {}，压缩后 {}",
@@ -139,8 +149,12 @@ async fn show_crawl(store: &Store, id: CrawlId) -> anyhow::Result<ExitCode> {
         "  网址：已完成 {done}，待抓取 {pending}，进行中 {in_progress}"
     );
     let _ = writeln!(out, "  抓取记录：{total} 条，按结果：");
-    for (outcome, n) in &counts {
-        let _ = writeln!(out, "    {}\t{n}", outcome.label_zh());
+    let rows: Vec<[String; 2]> = counts
+        .iter()
+        .map(|(o, n)| [o.label_zh().to_string(), n.to_string()])
+        .collect();
+    for line in aligned(&rows).lines() {
+        let _ = writeln!(out, "    {line}");
     }
     if unverified > 0 {
         let _ = writeln!(
@@ -312,6 +326,29 @@ async fn export_warc(
         path.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Columns padded to their widest cell (CJK characters count two), two spaces apart.
+fn aligned<const N: usize>(rows: &[[String; N]]) -> String {
+    let mut widths = [0usize; N];
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            line.push_str(cell);
+            if i + 1 < N {
+                line.push_str(&" ".repeat(widths[i] - cell.width() + 2));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
 }
 
 fn beijing(t: DateTime<Utc>) -> String {

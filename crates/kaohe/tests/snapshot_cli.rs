@@ -161,8 +161,10 @@ fn list_show_and_export_a_crawl() {
         .stdout(contains("已完成"))
         .stdout(contains("http://127.0.0.1:9/"))
         .stdout(
-            predicate::str::is_match(r"\n1\t2026-11-28 \d\d:\d\d:\d\d\t已完成\t3\t0\t0\t3\t")
-                .unwrap(),
+            predicate::str::is_match(
+                r"\n1 +2026-11-28 \d\d:\d\d:\d\d +已完成 +3 +0 +0 +3 +http://127.0.0.1:9/\n",
+            )
+            .unwrap(),
         );
 
     // KAOHE_DB names it too
@@ -172,9 +174,9 @@ fn list_show_and_export_a_crawl() {
         .assert()
         .success()
         .stdout(contains("抓取记录：3 条"))
-        .stdout(contains("抓取成功\t1"))
-        .stdout(contains("防火墙拦截（未核实）\t1"))
-        .stdout(contains("超时（未核实）\t1"))
+        .stdout(predicate::str::is_match(r"抓取成功 +1\n").unwrap())
+        .stdout(predicate::str::is_match(r"防火墙拦截（未核实） +1\n").unwrap())
+        .stdout(predicate::str::is_match(r"超时（未核实） +1\n").unwrap())
         .stdout(contains("其中 2 条未核实"));
 
     kaohe()
