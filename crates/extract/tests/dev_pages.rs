@@ -59,6 +59,7 @@ fn guide_elements_precision_and_recall() {
     let mut counts = vec![(0u32, 0u32, 0u32, 0u32); keys.len()];
     let mut mistakes = Vec::new();
     let mut skipped = Vec::new();
+    let (mut forms_named, mut forms_hit, mut forms_found, mut forms_right) = (0, 0, 0, 0);
     for g in labels["service_guides"].as_array().unwrap() {
         let file = g["file"].as_str().unwrap();
         let text = std::fs::read_to_string(root.join(file)).unwrap();
@@ -84,6 +85,34 @@ fn guide_elements_precision_and_recall() {
             .iter()
             .map(|v| v.as_str().unwrap())
             .collect();
+        let named: Vec<String> = g["forms_named"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().trim_matches(['《', '》']).to_owned())
+            .collect();
+        let found: Vec<&str> = guide.forms.iter().map(|f| f.name.as_str()).collect();
+        let hit = named
+            .iter()
+            .filter(|n| {
+                found
+                    .iter()
+                    .any(|f| f.contains(n.as_str()) || n.contains(f))
+            })
+            .count();
+        let right = found
+            .iter()
+            .filter(|f| {
+                named
+                    .iter()
+                    .any(|n| f.contains(n.as_str()) || n.contains(*f))
+            })
+            .count();
+        forms_named += named.len();
+        forms_hit += hit;
+        forms_found += found.len();
+        forms_right += right;
+        println!("{file}: 表格 标注 {named:?} / 识别 {found:?}");
         for (k, (key, name)) in keys.iter().enumerate() {
             let truth = g["elements"][key].as_bool().unwrap();
             let got = guide.element(name).unwrap();
@@ -127,6 +156,7 @@ fn guide_elements_precision_and_recall() {
             failed.push(name.clone());
         }
     }
+    println!("表格名称：标注 {forms_named} 个，识别出其中 {forms_hit} 个；共识别 {forms_found} 个");
     for s in &skipped {
         println!("存疑（不计）：{s}");
     }
@@ -136,6 +166,15 @@ fn guide_elements_precision_and_recall() {
     assert!(
         failed.is_empty(),
         "below threshold: {failed:?}\n{mistakes:#?}"
+    );
+    // Forms named in the materials (《居民户口簿》 is labelled a form but is a document).
+    assert!(
+        forms_hit * 10 >= forms_named * 8,
+        "forms recall {forms_hit}/{forms_named}"
+    );
+    assert!(
+        forms_right * 10 >= forms_found * 9,
+        "forms precision {forms_right}/{forms_found}"
     );
 }
 
