@@ -4,7 +4,7 @@
 //! - [`page`] / [`page_html`] / [`page_text`] (facts.rs) → [`PageFacts`]: kind, title, column
 //!   path, publication date and its source, list entries, service-guide elements, forms. The
 //!   JSON shape of `PageFacts` is what `kaohe inspect` prints (docs/extract.md).
-//! - [`decode`] (decode.rs): bytes → text, browser order BOM → HTTP charset → meta prescan →
+//! - [`decode()`] (decode.rs): bytes → text, browser order BOM → HTTP charset → meta prescan →
 //!   chardetng, recovering a wrong declaration; [`Decoded::decided_by`] keeps how.
 //! - doc.rs: HTML or plain text → lines of visible text with their region (main, footer,
 //!   sidebar …) and table rows as cells (rowspan/colspan expanded). Every extractor reads this.
@@ -13,7 +13,7 @@
 //!   cues.rs (what each element's value looks like) and forms.rs (forms, sample texts).
 //! - [`Vocabulary`] (vocab.rs): labels, traps, placeholders and column words, built from a
 //!   `rubric::Rubric`: a new rubric edition changes extraction without code.
-//! - [`links`] (links.rs), [`is_soft_404`] and [`attachment_kind`] (sniff.rs): what the crawler
+//! - [`links()`] (links.rs), [`is_soft_404`] and [`attachment_kind`] (sniff.rs): what the crawler
 //!   needs while fetching.
 //!
 //! Callers: crates/crawl (decode, links, sniff), crates/kaohe (`kaohe inspect`), the assessment

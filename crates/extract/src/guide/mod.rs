@@ -1,0 +1,446 @@
+//! Service-guide elements: for each element the rubric names, whether the page really has it,
+//! under which label, its value, and how sure we are.
+//!
+//! Two passes over the page's lines ([`crate::doc`]):
+//! 1. Segmentation (segment.rs) into (label, value) pairs from every layout real guides use: label/value
+//!    table rows, tables with the elements as column headers (spans already expanded),
+//!    headings (`一、` `（一）` `1.` `【】`, `<h*>`, `<dt>`, a label alone on its line) with the
+//!    lines under them, and `标签：值` runs inside a paragraph.
+//! 2. Judgement (here): a label names an element ([`Vocabulary::match_label`]); traps are dropped;
+//!    an empty or placeholder value is missing (but 不收费 is a fee); a value whose shape
+//!    (cues.rs) belies its label is moved to the element it is; sections without a
+//!    known label are recognised from content, but only on a page already shown to be a guide.
+//!
+//! A catalogue, a template or a news item names elements without giving them: a page is a
+//! guide only if it gives at least one element's value under a label and shows several.
+
+mod segment;
+
+use serde::Serialize;
+use serde::ser::SerializeMap;
+
+use segment::{Numbering, Seg, inline_splits, numbering, segment, strip_colon};
+
+use crate::cues;
+use crate::doc::{Doc, Line, Region};
+use crate::text::halfwidth;
+use crate::vocab::{LabelMatch, Vocabulary};
+
+/// How an element's value was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum How {
+    /// A label cell beside a value cell.
+    Table,
+    /// A column of a table whose header row names elements.
+    ItemsTable,
+    /// A heading line and the lines under it.
+    Heading,
+    /// `标签：值` inside a line.
+    Inline,
+    /// Recognised from the value alone (the label was unknown, lost or wrong).
+    Content,
+    /// The page title (for the item name).
+    Title,
+    /// Not found.
+    Missing,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ElementFact {
+    pub present: bool,
+    /// The label as written on the page.
+    pub label: Option<String>,
+    pub value: Option<String>,
+    /// 0..1; below [`DOUBTFUL`] the workbench should ask a person.
+    pub confidence: f32,
+    pub how: How,
+}
+
+/// Confidence below which a call should be checked by a person.
+pub const DOUBTFUL: f32 = 0.7;
+
+/// The guide facts of a page.
+#[derive(Clone, Debug)]
+pub struct Guide {
+    /// One entry per rubric element, in rubric order, keyed by the element's name.
+    pub elements: Vec<(String, ElementFact)>,
+    pub forms: Vec<crate::forms::Form>,
+    pub sample_text: bool,
+    pub common_errors: bool,
+}
+
+impl Serialize for Guide {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct Elements<'a>(&'a [(String, ElementFact)]);
+        impl Serialize for Elements<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(Some(self.0.len()))?;
+                for (k, v) in self.0 {
+                    m.serialize_entry(k, v)?;
+                }
+                m.end()
+            }
+        }
+        let mut m = s.serialize_map(Some(4))?;
+        m.serialize_entry("elements", &Elements(&self.elements))?;
+        m.serialize_entry("forms", &self.forms)?;
+        m.serialize_entry("sample_text", &self.sample_text)?;
+        m.serialize_entry("common_errors", &self.common_errors)?;
+        m.end()
+    }
+}
+
+impl Guide {
+    pub fn element(&self, name: &str) -> Option<&ElementFact> {
+        self.elements
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, f)| f)
+    }
+}
+
+/// How many lines at the top of a page may hold its title.
+const TITLE_WINDOW: usize = 6;
+const MAX_VALUE_CHARS: usize = 2_000;
+
+/// The guide facts of a page, or `None` when the page is not a service guide.
+pub fn guide(
+    doc: &Doc,
+    title: Option<&str>,
+    links: &[crate::Link],
+    vocab: &Vocabulary,
+) -> Option<Guide> {
+    let lines: Vec<&Line> = doc
+        .lines
+        .iter()
+        .filter(|l| !matches!(l.region, Region::Footer | Region::Nav | Region::Header))
+        .collect();
+    if is_catalogue(title, &lines) || is_notice(title) {
+        return None;
+    }
+    let segs = segment(&lines, vocab);
+    let n = vocab.elements.len();
+    let mut facts: Vec<Option<ElementFact>> = vec![None; n];
+    let mut seen = vec![false; n];
+    let mut labelled_present = vec![false; n];
+
+    // Labelled segments.
+    let mut unlabelled: Vec<&Seg> = Vec::new();
+    for seg in &segs {
+        let real: Vec<LabelMatch> = seg
+            .matches
+            .iter()
+            .copied()
+            .filter(|m| !matches!(m, LabelMatch::Not(_)))
+            .collect();
+        if seg.matches.is_empty() {
+            unlabelled.push(seg);
+            continue;
+        }
+        if real.is_empty() {
+            continue;
+        }
+        let parts = distribute(seg, &real, vocab);
+        for (m, value) in parts {
+            let i = m.element();
+            let name = vocab.elements[i].name.as_str();
+            let shape = cues::score(name, &value);
+            if matches!(m, LabelMatch::Head(_)) && shape.is_none_or(|s| s == 0) {
+                // A head-word label (许可条件) only counts when its value agrees.
+                if !vocab.is_placeholder(&value) {
+                    continue;
+                }
+            }
+            seen[i] |= !matches!(m, LabelMatch::Head(_));
+            let base = match m {
+                LabelMatch::Exact(_) => 0.95,
+                LabelMatch::Suffix(_) => 0.85,
+                _ => 0.75,
+            };
+            if vocab.is_placeholder(&value) {
+                offer(
+                    &mut facts[i],
+                    ElementFact {
+                        present: false,
+                        label: seg.label.clone(),
+                        value: (!value.is_empty()).then_some(value),
+                        confidence: 0.85,
+                        how: seg.how,
+                    },
+                );
+                continue;
+            }
+            if shape == Some(0)
+                && value.chars().count() >= 10
+                && let Some(j) = best_shape(&value, vocab, Some(i), |j, s| {
+                    cues::alone(&vocab.elements[j].name).is_some_and(|a| s >= a.min(4) - 1)
+                })
+            {
+                // The heading says one element, the text is another (申报条件 over documents).
+                seen[j] = true;
+                labelled_present[j] = true;
+                offer(
+                    &mut facts[j],
+                    ElementFact {
+                        present: true,
+                        label: seg.label.clone(),
+                        value: Some(clip(&value)),
+                        confidence: 0.6,
+                        how: How::Content,
+                    },
+                );
+                continue;
+            }
+            // A head-word label (上班时间, 地址) is a weak sign: it fills an element on a page
+            // shown to be a guide, but does not make a contact page a guide.
+            labelled_present[i] |= !matches!(m, LabelMatch::Head(_));
+            let conf = if shape == Some(0) { base - 0.2 } else { base };
+            offer(
+                &mut facts[i],
+                ElementFact {
+                    present: true,
+                    label: seg.label.clone(),
+                    value: Some(clip(&value)),
+                    confidence: conf,
+                    how: seg.how,
+                },
+            );
+        }
+    }
+
+    // Every way of being a guide needs one element given under its own label; most pages
+    // stop here, before the content pass (the costly part).
+    if !labelled_present.iter().any(|p| *p) {
+        return None;
+    }
+
+    // Sections without a known label, recognised from their content.
+    let mut by_content = 0;
+    for seg in unlabelled {
+        let value = seg.value.join("\n");
+        let Some(j) = best_shape(&value, vocab, None, |j, s| {
+            cues::alone(&vocab.elements[j].name).is_some_and(|a| s >= a)
+        }) else {
+            continue;
+        };
+        if facts[j].as_ref().is_some_and(|f| f.present) || labelled_seen_absent(&facts[j]) {
+            continue;
+        }
+        offer(
+            &mut facts[j],
+            ElementFact {
+                present: true,
+                label: seg.label.clone(),
+                value: Some(clip(&value)),
+                confidence: 0.6,
+                how: How::Content,
+            },
+        );
+        by_content += 1;
+    }
+
+    let strong = labelled_present.iter().filter(|p| **p).count();
+    let n_seen = seen.iter().filter(|p| **p).count();
+    if !(strong >= 2 || (strong >= 1 && (n_seen >= 3 || strong + by_content >= 3))) {
+        return None;
+    }
+
+    // The item name: a labelled 事项名称, else a title that names a service.
+    if let Some(i) = item_name_index(vocab)
+        && !facts[i].as_ref().is_some_and(|f| f.present)
+        && let Some(t) = title_candidate(title, &lines, vocab)
+    {
+        facts[i] = Some(ElementFact {
+            present: true,
+            label: None,
+            value: Some(t),
+            confidence: 0.7,
+            how: How::Title,
+        });
+    }
+
+    let elements = vocab
+        .elements
+        .iter()
+        .zip(facts)
+        .map(|(e, f)| {
+            (
+                e.name.clone(),
+                f.unwrap_or(ElementFact {
+                    present: false,
+                    label: None,
+                    value: None,
+                    confidence: 0.8,
+                    how: How::Missing,
+                }),
+            )
+        })
+        .collect::<Vec<_>>();
+    let text: String = lines
+        .iter()
+        .map(|l| l.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let material_text: String = elements
+        .iter()
+        .filter(|(n, f)| f.present && (n == "办理材料" || n == "办理流程"))
+        .filter_map(|(_, f)| f.value.clone())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let forms = crate::forms::forms(
+        if material_text.is_empty() {
+            &text
+        } else {
+            &material_text
+        },
+        links,
+        vocab,
+    );
+    let (sample_text, common_errors) = crate::forms::samples(&text, links, vocab);
+    Some(Guide {
+        elements,
+        forms,
+        sample_text,
+        common_errors,
+    })
+}
+
+/// A label was seen with an empty or placeholder value: the page says the element is not there.
+fn labelled_seen_absent(f: &Option<ElementFact>) -> bool {
+    f.as_ref()
+        .is_some_and(|f| !f.present && f.how != How::Missing)
+}
+
+fn clip(s: &str) -> String {
+    crate::text::clip(s, MAX_VALUE_CHARS).to_owned()
+}
+
+/// Keeps the better of two findings for one element: present over absent, then confidence.
+fn offer(slot: &mut Option<ElementFact>, f: ElementFact) {
+    let better = match slot {
+        None => true,
+        Some(old) => {
+            (f.present && !old.present)
+                || (f.present == old.present && f.confidence > old.confidence)
+        }
+    };
+    if better {
+        *slot = Some(f);
+    }
+}
+
+/// The element whose shape `value` has most, clearly ahead of the others.
+fn best_shape(
+    value: &str,
+    vocab: &Vocabulary,
+    except: Option<usize>,
+    enough: impl Fn(usize, u32) -> bool,
+) -> Option<usize> {
+    let mut scored: Vec<(usize, u32)> = vocab
+        .elements
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != except)
+        .filter_map(|(i, e)| Some((i, cues::score(&e.name, value)?)))
+        .collect();
+    scored.sort_by_key(|(_, s)| std::cmp::Reverse(*s));
+    let (j, top) = *scored.first()?;
+    let second = scored.get(1).map_or(0, |x| x.1);
+    (enough(j, top) && top >= second + 2).then_some(j)
+}
+
+/// Splits a merged label's value lines among its elements by shape.
+fn distribute(seg: &Seg, real: &[LabelMatch], vocab: &Vocabulary) -> Vec<(LabelMatch, String)> {
+    if real.len() == 1 {
+        return vec![(real[0], seg.value.join("\n"))];
+    }
+    let mut parts: Vec<Vec<&str>> = vec![Vec::new(); real.len()];
+    for line in &seg.value {
+        let k = real
+            .iter()
+            .enumerate()
+            .map(|(k, m)| {
+                let s = cues::score(&vocab.elements[m.element()].name, line).unwrap_or(0);
+                (k, s)
+            })
+            .max_by_key(|(k, s)| (*s, std::cmp::Reverse(*k)))
+            .map_or(0, |(k, _)| k);
+        parts[k].push(line);
+    }
+    real.iter()
+        .zip(parts)
+        .map(|(m, p)| (*m, p.join("\n")))
+        .collect()
+}
+
+fn item_name_index(vocab: &Vocabulary) -> Option<usize> {
+    // The rubric's first element is the item name (事项名称) in every edition seen; look it
+    // up by the shape-less role rather than position when the name is known.
+    vocab
+        .element_index("事项名称")
+        .or_else(|| (!vocab.elements.is_empty()).then_some(0))
+}
+
+/// A title naming a service: the page title, or a short line at the top before any label.
+fn title_candidate(title: Option<&str>, lines: &[&Line], vocab: &Vocabulary) -> Option<String> {
+    let names_service = |t: &str| {
+        let n = t.chars().count();
+        (4..=60).contains(&n)
+            && !t.contains([':', '：', ',', '，', '。', ';', '；'])
+            && cues::SERVICE_NAME_WORDS.iter().any(|w| t.contains(w))
+            && t.chars().filter(|c| c.is_ascii_digit()).count() * 4 < n
+            && numbering(t).0 == Numbering::None
+            && vocab.match_label(t).is_none()
+    };
+    if let Some(t) = title
+        && names_service(t)
+    {
+        return Some(t.to_owned());
+    }
+    for l in lines.iter().take(TITLE_WINDOW) {
+        let t = l.text.as_str();
+        if vocab.match_label(&strip_colon(t)).is_some() || has_known_inline(t, vocab) {
+            break;
+        }
+        if names_service(t) {
+            return Some(t.to_owned());
+        }
+    }
+    None
+}
+
+fn has_known_inline(t: &str, vocab: &Vocabulary) -> bool {
+    inline_splits(&halfwidth(t), vocab, true)
+        .iter()
+        .any(|s| s.2.is_some())
+}
+
+fn is_notice(title: Option<&str>) -> bool {
+    let Some(t) = title else { return false };
+    let mut t = t.trim();
+    // "…的公告（征求意见稿）": the genre word sits before a trailing note in brackets.
+    if t.ends_with([')', '）'])
+        && let Some(i) = t.rfind(['(', '（'])
+    {
+        t = t[..i].trim_end();
+    }
+    cues::NOTICE_TITLE_ENDINGS.iter().any(|e| t.ends_with(e))
+}
+
+fn is_catalogue(title: Option<&str>, lines: &[&Line]) -> bool {
+    let top: String = title
+        .into_iter()
+        .map(str::to_owned)
+        .chain(lines.iter().take(TITLE_WINDOW).map(|l| l.text.clone()))
+        .collect();
+    if !top.contains("目录") {
+        return false;
+    }
+    let all: String = lines.iter().take(400).map(|l| l.text.as_str()).collect();
+    cues::CATALOGUE_WORDS
+        .iter()
+        .filter(|w| all.contains(*w))
+        .count()
+        >= 3
+}
