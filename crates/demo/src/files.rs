@@ -1,9 +1,13 @@
-//! Attachments with real bytes: a compound file (OLE2/CFB) with a `WordDocument` stream for
-//! .doc and a BIFF8 `Workbook` stream for .xls, a zip package for .docx, a PDF with CJK text.
-//! Minimal but of the type their extension says, so a checker that sniffs magic bytes or
-//! opens the container finds what it expects.
+//! Attachments with real bytes: a Word 97-2003 document (a compound file — OLE2/CFB — with
+//! `WordDocument` and `1Table` streams, built in `word`) for .doc, a compound file with a
+//! BIFF8 `Workbook` stream for .xls, a zip package for .docx, a PDF with CJK text. Minimal
+//! but genuinely of the type their extension says: a checker that sniffs magic bytes or
+//! opens the container finds what it expects, and Word, LibreOffice, antiword and catdoc
+//! show the form's text.
 
 use chrono::NaiveDate;
+
+mod word;
 
 use crate::rng::hs;
 
@@ -54,8 +58,11 @@ pub fn content_type(ext: &str) -> &'static str {
 /// The bytes of a file of this type whose visible text is `title` and `lines`.
 pub fn file_bytes(ext: &str, title: &str, lines: &[String]) -> Vec<u8> {
     match ext {
-        "doc" => cfb("WordDocument", &word_stream(title, lines)),
-        "xls" => cfb("Workbook", &biff8(title, lines)),
+        "doc" => {
+            let doc = word::word97(title, lines);
+            cfb(&[("WordDocument", &doc.word), ("1Table", &doc.table)])
+        }
+        "xls" => cfb(&[("Workbook", &biff8(title, lines))]),
         "docx" => docx(title, lines),
         _ => pdf(title, lines),
     }
@@ -65,19 +72,30 @@ const ENDOFCHAIN: u32 = 0xFFFF_FFFE;
 const FREESECT: u32 = 0xFFFF_FFFF;
 const FATSECT: u32 = 0xFFFF_FFFD;
 const NOSTREAM: u32 = 0xFFFF_FFFF;
+const SECTOR: usize = 512;
+/// One FAT sector maps 128 sectors: itself, the directory, and at most 126 of data.
+const DATA_SECTORS: usize = 126;
 
-/// A version-3 compound file holding one stream. The stream is padded to at least 4096 bytes
-/// so that it lives in regular sectors (no mini stream needed).
-fn cfb(stream_name: &str, data: &[u8]) -> Vec<u8> {
-    let mut data = data.to_vec();
-    if data.len() < 4096 {
-        data.resize(4096, 0);
+/// A version-3 compound file holding the given streams at the root (one to three, so the
+/// directory is one sector). Each stream is padded to at least 4096 bytes so that it lives
+/// in regular sectors (no mini stream needed — and antiword reads a `WordDocument` stream
+/// only from regular sectors); data past the 126 sectors one FAT sector maps is cut (the
+/// generators bound their sizes well below that).
+fn cfb(streams: &[(&str, &[u8])]) -> Vec<u8> {
+    debug_assert!((1..=3).contains(&streams.len()));
+    let streams = &streams[..streams.len().min(3)];
+    let mut datas: Vec<Vec<u8>> = Vec::with_capacity(streams.len());
+    let mut used = 0;
+    for (_, d) in streams {
+        let mut d = d.to_vec();
+        if d.len() < 4096 {
+            d.resize(4096, 0);
+        }
+        d.truncate(DATA_SECTORS.saturating_sub(used) * SECTOR);
+        used += d.len().div_ceil(SECTOR);
+        datas.push(d);
     }
-    data.truncate(126 * 512);
-    let size = data.len();
-    let nsec = size.div_ceil(512);
-    data.resize(nsec * 512, 0);
-    let mut out = Vec::with_capacity(512 * (3 + nsec));
+    let mut out = Vec::with_capacity(SECTOR * (3 + used));
     // Header.
     out.extend_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
     out.extend_from_slice(&[0; 16]);
@@ -100,31 +118,87 @@ fn cfb(stream_name: &str, data: &[u8]) -> Vec<u8> {
     for _ in 1..109 {
         out.extend_from_slice(&FREESECT.to_le_bytes());
     }
-    debug_assert_eq!(out.len(), 512);
-    // Sector 0: FAT.
+    debug_assert_eq!(out.len(), SECTOR);
+    // Sector 0: FAT. Sector 1: directory. The streams follow one another from sector 2.
     let mut fat = vec![FREESECT; 128];
     fat[0] = FATSECT;
     fat[1] = ENDOFCHAIN;
-    for s in 0..nsec {
-        fat[2 + s] = if s + 1 == nsec {
-            ENDOFCHAIN
-        } else {
-            (3 + s) as u32
-        };
+    let mut starts = Vec::with_capacity(datas.len());
+    let mut next = 2;
+    for d in &datas {
+        let n = d.len().div_ceil(SECTOR);
+        starts.push(if n == 0 { ENDOFCHAIN } else { next as u32 });
+        for (s, link) in fat.iter_mut().enumerate().skip(next).take(n) {
+            *link = if s + 1 == next + n {
+                ENDOFCHAIN
+            } else {
+                (s + 1) as u32
+            };
+        }
+        next += n;
     }
     for v in fat {
         out.extend_from_slice(&v.to_le_bytes());
     }
-    // Sector 1: directory (root, the stream, two unused entries).
-    out.extend_from_slice(&dir_entry("Root Entry", 5, 1, ENDOFCHAIN, 0));
-    out.extend_from_slice(&dir_entry(stream_name, 2, NOSTREAM, 2, size as u64));
-    out.extend_from_slice(&dir_entry("", 0, NOSTREAM, 0, 0));
-    out.extend_from_slice(&dir_entry("", 0, NOSTREAM, 0, 0));
-    out.extend_from_slice(&data);
+    // Directory: the root, then the streams as a red-black tree ordered by (name length,
+    // upper-cased name), built balanced with the middle entry as the root's child.
+    let mut order: Vec<usize> = (0..streams.len()).collect();
+    order.sort_by_key(|&i| {
+        let name = streams[i].0;
+        (name.encode_utf16().count(), name.to_uppercase())
+    });
+    let mut links = vec![(NOSTREAM, NOSTREAM, 1u8); streams.len()];
+    let child = tree(&order, 0, &mut links);
+    let root_links = (NOSTREAM, NOSTREAM, 1);
+    out.extend_from_slice(&dir_entry(
+        "Root Entry",
+        5,
+        child,
+        root_links,
+        ENDOFCHAIN,
+        0,
+    ));
+    for (i, (name, _)) in streams.iter().enumerate() {
+        let size = datas[i].len() as u64;
+        out.extend_from_slice(&dir_entry(name, 2, NOSTREAM, links[i], starts[i], size));
+    }
+    for _ in streams.len() + 1..4 {
+        let unused = (NOSTREAM, NOSTREAM, 0);
+        out.extend_from_slice(&dir_entry("", 0, NOSTREAM, unused, 0, 0));
+    }
+    for d in datas {
+        let padded = d.len().div_ceil(SECTOR) * SECTOR;
+        out.extend_from_slice(&d);
+        out.resize(out.len() + padded - d.len(), 0);
+    }
     out
 }
 
-fn dir_entry(name: &str, kind: u8, child: u32, start: u32, size: u64) -> [u8; 128] {
+/// Links the sorted entries (stream indices) into a balanced binary tree and returns its
+/// root's directory id (stream index + 1). Nodes on an incomplete last level are red, all
+/// others black, so every path down has the same number of black nodes.
+fn tree(sorted: &[usize], depth: u32, links: &mut [(u32, u32, u8)]) -> u32 {
+    let Some(&node) = sorted.get(sorted.len() / 2) else {
+        return NOSTREAM;
+    };
+    let mid = sorted.len() / 2;
+    let left = tree(&sorted[..mid], depth + 1, links);
+    let right = tree(&sorted[mid + 1..], depth + 1, links);
+    // Levels 0..full are complete; a deeper node is on the incomplete last level.
+    let full = (links.len() as u32 + 1).ilog2();
+    let colour = if depth >= full { 0 } else { 1 };
+    links[node] = (left, right, colour);
+    node as u32 + 1
+}
+
+fn dir_entry(
+    name: &str,
+    kind: u8,
+    child: u32,
+    (left, right, colour): (u32, u32, u8),
+    start: u32,
+    size: u64,
+) -> [u8; 128] {
     let mut e = [0u8; 128];
     let units: Vec<u16> = name.encode_utf16().collect();
     for (i, u) in units.iter().take(31).enumerate() {
@@ -137,27 +211,13 @@ fn dir_entry(name: &str, kind: u8, child: u32, start: u32, size: u64) -> [u8; 12
     };
     e[64..66].copy_from_slice(&len.to_le_bytes());
     e[66] = kind;
-    e[67] = 1; // black
-    e[68..72].copy_from_slice(&NOSTREAM.to_le_bytes());
-    e[72..76].copy_from_slice(&NOSTREAM.to_le_bytes());
+    e[67] = colour; // 0 red, 1 black
+    e[68..72].copy_from_slice(&left.to_le_bytes());
+    e[72..76].copy_from_slice(&right.to_le_bytes());
     e[76..80].copy_from_slice(&child.to_le_bytes());
     e[116..120].copy_from_slice(&start.to_le_bytes());
     e[120..128].copy_from_slice(&size.to_le_bytes());
     e
-}
-
-/// A Word-like stream: the FIB magic (wIdent 0xA5EC, nFib 0x00C1) then the text in UTF-16.
-fn word_stream(title: &str, lines: &[String]) -> Vec<u8> {
-    let mut v = vec![0xEC, 0xA5, 0xC1, 0x00];
-    v.resize(1024, 0);
-    let text = std::iter::once(title.to_string())
-        .chain(lines.iter().cloned())
-        .collect::<Vec<_>>()
-        .join("\r");
-    for u in text.encode_utf16() {
-        v.extend_from_slice(&u.to_le_bytes());
-    }
-    v
 }
 
 fn rec(out: &mut Vec<u8>, kind: u16, body: &[u8]) {

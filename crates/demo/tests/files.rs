@@ -1,6 +1,8 @@
 //! Attachments are real files of their type, not HTML with a .doc name; and the static copy.
 #![allow(clippy::unwrap_used)]
 
+use std::collections::BTreeMap;
+
 fn u16le(b: &[u8], at: usize) -> u16 {
     u16::from_le_bytes([b[at], b[at + 1]])
 }
@@ -8,71 +10,299 @@ fn u32le(b: &[u8], at: usize) -> u32 {
     u32::from_le_bytes(b[at..at + 4].try_into().unwrap())
 }
 
-/// Reads a compound file's directory and returns (name of entry 1, its stream bytes).
-fn cfb_stream(b: &[u8]) -> (String, Vec<u8>) {
+/// Reads a version-3 compound file: checks the header, follows the FAT, walks the
+/// directory tree from the root (left, right, child links; red-black colours consistent)
+/// and returns every stream at the root by name.
+fn cfb_streams(b: &[u8]) -> BTreeMap<String, Vec<u8>> {
     assert_eq!(&b[..8], &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
     assert_eq!(u16le(b, 28), 0xFFFE, "byte order");
     assert_eq!(u16le(b, 30), 9, "512-byte sectors");
+    assert_eq!(b.len() % 512, 0, "whole sectors");
     let sector = |n: u32| &b[512 + n as usize * 512..512 + (n as usize + 1) * 512];
-    let fat_sector = u32le(b, 76);
-    let fat: Vec<u32> = sector(fat_sector)
+    let fat: Vec<u32> = sector(u32le(b, 76))
         .chunks(4)
         .map(|c| u32::from_le_bytes(c.try_into().unwrap()))
         .collect();
-    let dir = sector(u32le(b, 48));
-    let root_name: String = String::from_utf16(
-        &dir[..20]
-            .chunks(2)
-            .map(|c| u16::from_le_bytes([c[0], c[1]]))
-            .collect::<Vec<_>>(),
-    )
-    .unwrap();
-    assert_eq!(root_name, "Root Entry");
-    let e = &dir[128..256];
-    let len = u16le(e, 64) as usize / 2 - 1;
-    let name = String::from_utf16(
-        &e[..len * 2]
-            .chunks(2)
-            .map(|c| u16::from_le_bytes([c[0], c[1]]))
-            .collect::<Vec<_>>(),
-    )
-    .unwrap();
-    assert_eq!(e[66], 2, "a stream");
-    let size = u32le(e, 120) as usize;
-    assert!(size >= 4096, "regular sectors only");
-    // Follow the FAT chain.
-    let mut data = Vec::new();
-    let mut s = u32le(e, 116);
-    let mut guard = 0;
-    while s != 0xFFFF_FFFE {
-        data.extend_from_slice(sector(s));
-        s = fat[s as usize];
-        guard += 1;
-        assert!(guard < 200);
+    let chain = |first: u32| {
+        let mut data = Vec::new();
+        let mut s = first;
+        let mut guard = 0;
+        while s != 0xFFFF_FFFE {
+            data.extend_from_slice(sector(s));
+            s = fat[s as usize];
+            guard += 1;
+            assert!(guard < 200, "a FAT loop");
+        }
+        data
+    };
+    let dir = chain(u32le(b, 48));
+    let entry = |i: u32| &dir[i as usize * 128..(i as usize + 1) * 128];
+    let name_of = |e: &[u8]| {
+        let len = (u16le(e, 64) as usize / 2).saturating_sub(1);
+        String::from_utf16(
+            &e[..len * 2]
+                .chunks(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect::<Vec<_>>(),
+        )
+        .unwrap()
+    };
+    assert_eq!(name_of(entry(0)), "Root Entry");
+    assert_eq!(entry(0)[66], 5, "the root storage");
+    // Walk the tree; return the black height so that unequal paths fail.
+    fn walk(i: u32, entry: &dyn Fn(u32) -> Vec<u8>, seen: &mut Vec<u32>, parent_red: bool) -> u32 {
+        if i == 0xFFFF_FFFF {
+            return 0;
+        }
+        assert!(!seen.contains(&i), "a directory loop");
+        seen.push(i);
+        let e = entry(i);
+        let red = e[67] == 0;
+        assert!(!(red && parent_red), "two red entries in a row");
+        let l = walk(u32le(&e, 68), entry, seen, red);
+        let r = walk(u32le(&e, 72), entry, seen, red);
+        assert_eq!(l, r, "every path has the same number of black entries");
+        l + u32::from(!red)
     }
-    data.truncate(size);
-    (name, data)
+    let owned = |i: u32| entry(i).to_vec();
+    let mut seen = Vec::new();
+    walk(u32le(entry(0), 76), &owned, &mut seen, false);
+    let mut out = BTreeMap::new();
+    for i in seen {
+        let e = entry(i);
+        assert_eq!(e[66], 2, "a stream");
+        let size = u32le(e, 120) as usize;
+        assert!(size >= 4096, "regular sectors only");
+        let mut data = chain(u32le(e, 116));
+        data.truncate(size);
+        assert_eq!(data.len(), size, "the chain holds the whole stream");
+        out.insert(name_of(e), data);
+    }
+    // Names in the tree are ordered by (length, upper case).
+    out
+}
+
+/// A parsed Word 97 document: the text of the main document and what the tests check.
+struct Doc {
+    text: String,
+    fonts: Vec<String>,
+}
+
+/// Parses a Word 97-2003 document the way the reference readers do ([MS-DOC]): the FIB,
+/// the piece table in the table stream, the bin tables and their FKP pages, the style
+/// sheet, the font table and the section table. Asserts every structural rule it reads.
+fn parse_doc(b: &[u8]) -> Doc {
+    let streams = cfb_streams(b);
+    let w = &streams["WordDocument"];
+    // FibBase.
+    assert_eq!(u16le(w, 0), 0xA5EC, "wIdent");
+    assert_eq!(u16le(w, 2), 0x00C1, "nFib: Word 97");
+    let flags = u16le(w, 10);
+    assert_ne!(flags & 0x0200, 0, "fWhichTblStm: 1Table");
+    assert_ne!(flags & 0x1000, 0, "fExtChar MUST be 1");
+    assert_eq!(
+        flags & 0x0104,
+        0,
+        "neither complex (fast-saved) nor encrypted"
+    );
+    assert_eq!(u16le(w, 12), 0x00BF, "nFibBack");
+    let t = &streams["1Table"];
+    // The variable parts and their counts.
+    assert_eq!(u16le(w, 32), 0x000E, "csw");
+    assert_eq!(u16le(w, 62), 0x0016, "cslw");
+    let lw = |i: usize| u32le(w, 64 + 4 * i);
+    let (cb_mac, ccp_text) = (lw(0) as usize, lw(3) as usize);
+    assert!(cb_mac <= w.len(), "cbMac inside the stream");
+    assert!(ccp_text > 0);
+    for i in [4, 5, 7, 8, 9, 10] {
+        assert_eq!(
+            lw(i),
+            0,
+            "no footnote, header, comment, endnote or textbox text"
+        );
+    }
+    assert_eq!(u16le(w, 152), 0x005D, "cbRgFcLcb for nFib 0x00C1");
+    let fclcb = |i: usize| {
+        (
+            u32le(w, 154 + 8 * i) as usize,
+            u32le(w, 158 + 8 * i) as usize,
+        )
+    };
+    assert_eq!(u16le(w, 154 + 8 * 0x5D), 0, "cswNew");
+    // Every structure [MS-DOC] requires is there and inside the table stream.
+    let names = [
+        (1, "Stshf"),
+        (6, "PlcfSed"),
+        (12, "PlcfBteChpx"),
+        (13, "PlcfBtePapx"),
+        (15, "SttbfFfn"),
+        (31, "Dop"),
+        (32, "SttbfAssoc"),
+        (33, "Clx"),
+    ];
+    for (i, name) in names {
+        let (fc, lcb) = fclcb(i);
+        assert!(lcb > 0, "{name} present");
+        assert!(fc + lcb <= t.len(), "{name} inside 1Table");
+    }
+    for i in (0..0x5D).filter(|i| ![0, 1, 6, 12, 13, 15, 31, 32, 33].contains(i)) {
+        assert_eq!(fclcb(i).1, 0, "nothing else is claimed (pair {i})");
+    }
+    // Clx: no Prc, one Pcdt whose PlcPcd maps CP 0..ccpText onto UTF-16LE pieces.
+    let (fc_clx, lcb_clx) = fclcb(33);
+    let clx = &t[fc_clx..fc_clx + lcb_clx];
+    assert_eq!(clx[0], 0x02, "Pcdt");
+    let lcb = u32le(clx, 1) as usize;
+    assert_eq!(5 + lcb, clx.len());
+    let n = (lcb - 4) / 12;
+    assert_eq!(n * 12 + 4, lcb, "a PlcPcd of n pieces");
+    let plc = &clx[5..];
+    assert_eq!(u32le(plc, 0), 0, "the first piece starts at CP 0");
+    assert_eq!(
+        u32le(plc, 4 * n) as usize,
+        ccp_text,
+        "the last piece ends at ccpText"
+    );
+    let mut units = Vec::new();
+    let mut fc_first = None;
+    for k in 0..n {
+        let (cp0, cp1) = (u32le(plc, 4 * k) as usize, u32le(plc, 4 * k + 4) as usize);
+        let pcd = &plc[4 * (n + 1) + 8 * k..4 * (n + 1) + 8 * k + 8];
+        let fc = u32le(pcd, 2);
+        assert_eq!(fc & 0x4000_0000, 0, "fCompressed = 0: UTF-16LE text");
+        assert_eq!(fc & 0x8000_0000, 0, "r1 MUST be 0");
+        let fc = fc as usize;
+        fc_first.get_or_insert(fc);
+        assert!(fc + 2 * (cp1 - cp0) <= cb_mac, "the piece is inside cbMac");
+        for cp in 0..cp1 - cp0 {
+            units.push(u16le(w, fc + 2 * cp));
+        }
+    }
+    let text = String::from_utf16(&units).unwrap();
+    assert!(
+        text.ends_with('\r'),
+        "the main document ends with a paragraph mark"
+    );
+    let fc_text = fc_first.unwrap();
+    let fc_end = fc_text + 2 * ccp_text;
+    // The legacy fcMin/fcMac (reserved5/6) agree with the piece, for readers like catdoc.
+    assert_eq!(
+        (u32le(w, 24) as usize, u32le(w, 28) as usize),
+        (fc_text, fc_end)
+    );
+    // Bin tables: the FKP pages cover the text without gaps; PAPX runs end at paragraph marks.
+    let para_ends: Vec<usize> = units
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| **u == 0x000D)
+        .map(|(i, _)| fc_text + 2 * (i + 1))
+        .collect();
+    for (idx, papx) in [(12, false), (13, true)] {
+        let (fc, lcb) = fclcb(idx);
+        let plc = &t[fc..fc + lcb];
+        let n = (lcb - 4) / 8;
+        assert_eq!(n * 8 + 4, lcb);
+        assert_eq!(u32le(plc, 0) as usize, fc_text);
+        assert_eq!(u32le(plc, 4 * n) as usize, fc_end);
+        let mut next = fc_text;
+        for k in 0..n {
+            let pn = (u32le(plc, 4 * (n + 1) + 4 * k) & 0x3F_FFFF) as usize;
+            let page = &w[pn * 512..pn * 512 + 512];
+            let count = page[511] as usize;
+            assert!(count > 0);
+            for i in 0..count {
+                let (a, z) = (u32le(page, 4 * i) as usize, u32le(page, 4 * i + 4) as usize);
+                assert_eq!(a, next, "runs are contiguous");
+                assert!(z > a);
+                next = z;
+                let off = if papx {
+                    assert!(para_ends.contains(&z), "a paragraph run ends after a mark");
+                    page[4 * (count + 1) + 13 * i] as usize * 2
+                } else {
+                    page[4 * (count + 1) + i] as usize * 2
+                };
+                if papx {
+                    // PapxInFkp: cb (or 0 then cb'), then istd and sprms; istd 0 = Normal.
+                    assert!(off >= 4 * (count + 1) + 13 * count && off < 511);
+                    let (len, at) = match page[off] {
+                        0 => (2 * page[off + 1] as usize, off + 2),
+                        cb => (2 * cb as usize - 1, off + 1),
+                    };
+                    assert!(len >= 2 && at + len <= 511);
+                    assert_eq!(u16le(page, at), 0, "the Normal style");
+                } else if off != 0 {
+                    assert!(
+                        off >= 4 * (count + 1) + count && off + 1 + (page[off] as usize) <= 511
+                    );
+                }
+            }
+        }
+        assert_eq!(next, fc_end, "the runs cover the text");
+    }
+    // Style sheet: at least the 15 fixed slots, istd 0 named Normal.
+    let (fc, _) = fclcb(1);
+    let stsh = &t[fc..];
+    let cb_stshi = u16le(stsh, 0) as usize;
+    assert!(u16le(stsh, 2) >= 15, "cstd");
+    let std0 = &stsh[2 + cb_stshi + 2..];
+    let base = u16le(stsh, 4) as usize; // cbSTDBaseInFile
+    let cch = u16le(std0, base) as usize;
+    let name: Vec<u16> = (0..cch).map(|i| u16le(std0, base + 2 + 2 * i)).collect();
+    assert_eq!(String::from_utf16(&name).unwrap(), "Normal");
+    assert_eq!(u16le(std0, 0) & 0x0FFF, 0, "sti 0: Normal");
+    // Fonts.
+    let (fc, lcb) = fclcb(15);
+    let ffn = &t[fc..fc + lcb];
+    let mut fonts = Vec::new();
+    let mut at = 4;
+    for _ in 0..u16le(ffn, 0) {
+        let len = ffn[at] as usize;
+        let f = &ffn[at + 1..at + 1 + len];
+        let name: Vec<u16> = f[39..]
+            .chunks(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .take_while(|u| *u != 0)
+            .collect();
+        fonts.push(String::from_utf16(&name).unwrap());
+        at += 1 + len;
+    }
+    assert_eq!(at, lcb, "the font table is exactly its entries");
+    // One section over the whole text, with A4 page properties.
+    let (fc, lcb) = fclcb(6);
+    assert_eq!(lcb, 8 + 12);
+    let sed = &t[fc..fc + lcb];
+    assert_eq!((u32le(sed, 0), u32le(sed, 4) as usize), (0, ccp_text));
+    let fc_sepx = u32le(sed, 10) as usize;
+    let cb = u16le(w, fc_sepx) as usize;
+    assert!(fc_sepx + 2 + cb <= cb_mac);
+    let grpprl = &w[fc_sepx + 2..fc_sepx + 2 + cb];
+    assert!(
+        grpprl.windows(4).any(|x| x == [0x1F, 0xB0, 0x82, 0x2E]),
+        "sprmSXaPage = 11906 (A4)"
+    );
+    Doc { text, fonts }
 }
 
 fn check(ext: &str, b: &[u8]) {
     match ext {
         "doc" => {
-            let (name, data) = cfb_stream(b);
-            assert_eq!(name, "WordDocument");
-            assert_eq!(u16le(&data, 0), 0xA5EC, "Word FIB magic");
+            let doc = parse_doc(b);
+            assert!(doc.text.contains("申请人签名"), "{}", doc.text);
+            assert!(doc.fonts.iter().any(|f| f == "宋体"));
         }
         "xls" => {
-            let (name, data) = cfb_stream(b);
-            assert_eq!(name, "Workbook");
-            assert_eq!(u16le(&data, 0), 0x0809, "BIFF BOF record");
-            assert_eq!(u16le(&data, 4), 0x0600, "BIFF8");
+            let streams = cfb_streams(b);
+            assert_eq!(streams.keys().collect::<Vec<_>>(), ["Workbook"]);
+            let data = &streams["Workbook"];
+            assert_eq!(u16le(data, 0), 0x0809, "BIFF BOF record");
+            assert_eq!(u16le(data, 4), 0x0600, "BIFF8");
             // Walk the records to the globals' EOF, then the sheet's BOF at the BOUNDSHEET offset.
             let mut at = 0;
             let mut sheet = None;
             loop {
-                let (kind, len) = (u16le(&data, at), u16le(&data, at + 2) as usize);
+                let (kind, len) = (u16le(data, at), u16le(data, at + 2) as usize);
                 if kind == 0x0085 {
-                    sheet = Some(u32le(&data, at + 4) as usize);
+                    sheet = Some(u32le(data, at + 4) as usize);
                 }
                 at += 4 + len;
                 if kind == 0x000A {
@@ -81,7 +311,7 @@ fn check(ext: &str, b: &[u8]) {
             }
             let sheet = sheet.expect("a BOUNDSHEET record");
             assert_eq!(sheet, at, "the sheet follows the globals");
-            assert_eq!(u16le(&data, sheet), 0x0809);
+            assert_eq!(u16le(data, sheet), 0x0809);
         }
         "docx" => {
             assert!(b.starts_with(b"PK\x03\x04"));
@@ -168,4 +398,105 @@ fn write_gives_the_same_bytes_as_the_server_and_the_truth() {
             .iter()
             .any(|b| b["in_static_files"] == false)
     );
+}
+
+/// Every downloadable .doc form of the guides, served: (path, the form's name, the bytes).
+fn served_docs(site: &demo::Site) -> Vec<(String, String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for g in &site.truth().guides {
+        for f in &g.forms {
+            let Some(url) = f
+                .url
+                .as_deref()
+                .filter(|u| f.downloadable && u.ends_with(".doc"))
+            else {
+                continue;
+            };
+            let path = &url[url.find("/d/file/").unwrap()..];
+            let r = site.page(path).unwrap();
+            assert_eq!(r.status, 200, "{path}");
+            out.push((path.to_string(), f.name.clone(), r.body));
+        }
+    }
+    out
+}
+
+#[test]
+fn doc_forms_are_word_97_documents_holding_the_forms_text() {
+    let site = demo::Site::new(21, 900);
+    let docs = served_docs(&site);
+    assert!(docs.len() >= 5, "only {} .doc forms", docs.len());
+    for (path, name, body) in &docs {
+        let doc = parse_doc(body);
+        let paras: Vec<&str> = doc.text.trim_end_matches('\r').split('\r').collect();
+        // The round trip: the title paragraph is the form's name, then the form's fields.
+        assert_eq!(paras[0], name.trim_matches(['《', '》']), "{path}");
+        assert_eq!(paras.len(), 6, "{path}: {paras:?}");
+        assert!(paras[1].starts_with("申请人（单位）：") && paras[5].starts_with("申请人签名"));
+        assert!(
+            paras[4].starts_with("受理单位：") && paras[4].chars().count() > 6,
+            "{path}"
+        );
+        // Same seed, same bytes.
+        assert_eq!(&demo::Site::new(21, 900).page(path).unwrap().body, body);
+    }
+}
+
+/// Runs a reader on the file; None when the reader is not installed.
+fn run_reader(cmd: &str, args: &[&str], file: &std::path::Path) -> Option<String> {
+    match std::process::Command::new(cmd)
+        .args(args)
+        .arg(file)
+        .output()
+    {
+        Ok(out) => {
+            assert!(out.status.success(), "{cmd} failed: {out:?}");
+            Some(String::from_utf8(out.stdout).unwrap())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => panic!("{cmd}: {e}"),
+    }
+}
+
+#[test]
+fn antiword_and_catdoc_read_the_written_doc_forms() {
+    let site = demo::Site::new(4, 600);
+    let dir = tempfile::tempdir().unwrap();
+    demo::write_static(&site, dir.path()).unwrap();
+    let docs = served_docs(&site);
+    assert!(!docs.is_empty());
+    let mut ran = 0;
+    for (path, name, _) in docs.iter().take(3) {
+        let file = dir.path().join(path.trim_start_matches('/'));
+        let title = name.trim_matches(['《', '》']);
+        match run_reader("antiword", &["-m", "UTF-8.txt"], &file) {
+            Some(text) => {
+                // antiword keeps paragraphs on their lines (the title centred).
+                let lines: Vec<&str> = text.lines().map(str::trim).collect();
+                assert!(lines.contains(&title), "{path}: {text}");
+                assert!(
+                    lines
+                        .iter()
+                        .any(|l| l.starts_with("受理单位：") && l.chars().count() > 6),
+                    "{text}"
+                );
+                assert!(
+                    lines.iter().any(|l| l.starts_with("申请人签名：")),
+                    "{text}"
+                );
+                ran += 1;
+            }
+            None => println!("antiword is not installed: skipped (apt-get install antiword)"),
+        }
+        match run_reader("catdoc", &["-d", "utf-8"], &file) {
+            Some(text) => {
+                // catdoc rewraps long lines; short paragraphs come out whole.
+                assert!(text.lines().any(|l| l.trim() == title), "{path}: {text}");
+                assert!(text.contains("受理单位："), "{text}");
+                ran += 1;
+            }
+            None => println!("catdoc is not installed: skipped (apt-get install catdoc)"),
+        }
+    }
+    println!("{ran} reader runs on .doc forms");
 }
