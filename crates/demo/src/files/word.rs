@@ -502,3 +502,55 @@ fn pad_to(out: &mut Vec<u8>, len: usize) {
         out.resize(len, 0);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn u32_at(b: &[u8], at: usize) -> usize {
+        u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]) as usize
+    }
+
+    /// Oversized input is bounded (paragraph count, paragraph length, total text) and the
+    /// paragraphs spread over several PAPX pages whose runs still cover the text exactly.
+    #[test]
+    fn long_forms_are_bounded_and_span_several_papx_pages() {
+        let title = "申请表".repeat(400);
+        let lines: Vec<String> = (0..300)
+            .map(|i| format!("第{i}项：＿＿＿＿\r\x07"))
+            .collect();
+        let d = word97(&title, &lines);
+        let ccp = u32_at(&d.word, 64 + 12);
+        let text: Vec<u16> = (0..ccp)
+            .map(|i| u16::from_le_bytes([d.word[FC_TEXT + 2 * i], d.word[FC_TEXT + 2 * i + 1]]))
+            .collect();
+        let text = String::from_utf16(&text).unwrap_or_default();
+        let paras: Vec<&str> = text.trim_end_matches('\r').split('\r').collect();
+        assert_eq!(paras.len(), MAX_PARAS);
+        assert_eq!(paras[0].chars().count(), MAX_PARA_CHARS);
+        assert_eq!(
+            paras[1], "第0项：＿＿＿＿  ",
+            "control characters become spaces"
+        );
+        assert!(ccp <= MAX_UNITS);
+        // PlcBtePapx: one page per 24 paragraphs, contiguous runs ending at fcMac.
+        let (fc, lcb) = (u32_at(&d.word, 154 + 8 * 13), u32_at(&d.word, 158 + 8 * 13));
+        let n = (lcb - 4) / 8;
+        assert_eq!(n, MAX_PARAS.div_ceil(PARAS_PER_FKP));
+        let mut next = FC_TEXT;
+        for k in 0..n {
+            let pn = u32_at(&d.table, fc + 4 * (n + 1) + 4 * k);
+            let page = &d.word[pn * PAGE..(pn + 1) * PAGE];
+            for i in 0..page[PAGE - 1] as usize {
+                assert_eq!(u32_at(page, 4 * i), next);
+                next = u32_at(page, 4 * i + 4);
+            }
+        }
+        assert_eq!(next, FC_TEXT + 2 * ccp);
+        assert_eq!(u32_at(&d.word, 28), next, "the legacy fcMac");
+        // Both streams fit the compound file's 126 data sectors without being cut.
+        let sectors = |len: usize| len.max(4096).div_ceil(PAGE);
+        assert!(sectors(d.word.len()) + sectors(d.table.len()) <= 126);
+        assert!(u32_at(&d.word, 64) <= d.word.len(), "cbMac");
+    }
+}
