@@ -311,6 +311,15 @@ impl Store {
         };
         if target.starts_with("postgres://") || target.starts_with("postgresql://") {
             let opts = PgConnectOptions::from_str(target).map_err(open_err)?;
+            // One direct connection first: the pool retries a refused connection until its
+            // acquire timeout, which would keep a user with a mistyped URL waiting minutes.
+            use sqlx::Connection as _;
+            PgConnection::connect_with(&opts)
+                .await
+                .map_err(open_err)?
+                .close()
+                .await
+                .map_err(open_err)?;
             let pool = PgPoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(ACQUIRE_TIMEOUT)
