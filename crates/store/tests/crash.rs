@@ -20,7 +20,7 @@ const SECTIONS: u32 = 40;
 const PAGES: u32 = 12;
 const TOTAL: usize = 1 + SECTIONS as usize + (SECTIONS * PAGES) as usize;
 /// Kill the child after it reported this many commits.
-const KILL_AFTER: usize = 150;
+const KILL_AFTER: usize = 152;
 
 fn children(url: &str, depth: u32) -> Vec<String> {
     match depth {
@@ -98,7 +98,25 @@ fn crash_child() {
 fn killed_writer_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("crash.sqlite");
-    let db = db.to_str().unwrap().to_string();
+    crash_and_resume(db.to_str().unwrap());
+}
+
+/// The same on PostgreSQL (each transaction is the server's; the client is what dies).
+#[test]
+fn killed_writer_loses_nothing_on_postgres() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let Some((url, schema)) = rt.block_on(pg_schema_url("crash")) else {
+        return;
+    };
+    crash_and_resume(&url);
+    rt.block_on(drop_schema(&schema));
+}
+
+fn crash_and_resume(db: &str) {
+    let db = db.to_string();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

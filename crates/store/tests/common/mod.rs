@@ -17,6 +17,13 @@ pub async fn sqlite_store() -> (Store, tempfile::TempDir) {
 /// A fresh PostgreSQL store in its own schema, or None (with a message) when
 /// KAOHE_TEST_POSTGRES_URL is not set.
 pub async fn pg_store(test: &str) -> Option<(Store, String)> {
+    let (url, schema) = pg_schema_url(test).await?;
+    let store = Store::open(&url).await.unwrap();
+    Some((store, schema))
+}
+
+/// A new empty schema and the URL whose connections use it: (url, schema).
+pub async fn pg_schema_url(test: &str) -> Option<(String, String)> {
     let Ok(base) = std::env::var("KAOHE_TEST_POSTGRES_URL") else {
         eprintln!("skipped {test} on PostgreSQL: KAOHE_TEST_POSTGRES_URL is not set");
         return None;
@@ -44,9 +51,10 @@ pub async fn pg_store(test: &str) -> Option<(Store, String)> {
         .await
         .unwrap();
     let sep = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
-    let store = Store::open(&url).await.unwrap();
-    Some((store, schema))
+    Some((
+        format!("{base}{sep}options=-c%20search_path%3D{schema}"),
+        schema,
+    ))
 }
 
 pub async fn drop_schema(schema: &str) {
