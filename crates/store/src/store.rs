@@ -173,23 +173,12 @@ macro_rules! crawl_from_row {
     }};
 }
 
-/// The writes of one fetch inside an open write transaction (a macro so it expands against
-/// each backend's transaction type). Evaluates to the new `FetchId`.
+/// The fetch row, attachment check and links of one fetch inside an open write transaction
+/// (a macro so it expands against each backend's transaction type). Evaluates to the new
+/// `FetchId`. Bodies, new URLs and frontier marks are written by `write_records` around it.
 macro_rules! record_in_tx {
-    ($tx:ident, $pg:ident, $crawl:ident, $p:ident, $now:ident) => {{
-        let (crawl, p, now) = ($crawl, $p, $now);
-        if let Some((hash, len, Some((codec, data)))) = &p.body {
-            sqlx::query(
-                "INSERT INTO bodies (hash, codec, raw_size, data) VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT (hash) DO NOTHING",
-            )
-            .bind(hash)
-            .bind(codec.as_str())
-            .bind(*len as i64)
-            .bind(data)
-            .execute(&mut *$tx)
-            .await?;
-        }
+    ($tx:ident, $pg:ident, $crawl:ident, $p:ident) => {{
+        let (crawl, p) = ($crawl, $p);
         let sql = if $pg {
             "INSERT INTO fetches (crawl_id, frontier_id, url, final_url, method, \
                  request_headers, redirects, status, content_type, etag, last_modified, \
@@ -254,23 +243,6 @@ macro_rules! record_in_tx {
             .await?;
         }
         Batch::insert_links(&mut *$tx, crawl, fetch_id, p.links).await?;
-        Batch::insert_new_urls(&mut *$tx, crawl, p.new_urls, Some(fetch_id), now).await?;
-        // Last, so a refusal here also proves the rollback of everything above.
-        if let Some(frontier) = fetch.frontier {
-            let done = sqlx::query(
-                "UPDATE frontier SET state = 'done', done_at = $3 \
-                     WHERE id = $1 AND crawl_id = $2 AND state <> 'done'",
-            )
-            .bind(frontier.0)
-            .bind(crawl.0)
-            .bind(now)
-            .execute(&mut *$tx)
-            .await?;
-            if done.rows_affected() == 0 {
-                // Dropping `tx` rolls back: one frontier row gets exactly one record.
-                return Err(StoreError::NotOpen { crawl, frontier });
-            }
-        }
         fetch_id
     }};
 }
@@ -682,17 +654,73 @@ impl Store {
         })
     }
 
+    /// Writes prepared fetches in one transaction. Rows other transactions may also touch
+    /// (bodies by hash, frontier URLs, frontier rows) are written in one global order — sorted
+    /// by key — so concurrent batches on PostgreSQL wait for each other instead of
+    /// deadlocking; then the frontier rows are marked done, last, so a refusal there rolls
+    /// back everything.
     async fn write_records(
         &self,
         crawl: CrawlId,
         prepared: &[Prepared<'_>],
     ) -> Result<Vec<FetchId>, StoreError> {
         let now = Utc::now();
+        let mut bodies: Vec<(&str, usize, &Compressed)> = prepared
+            .iter()
+            .filter_map(|p| match &p.body {
+                Some((hash, len, Some(c))) => Some((hash.as_str(), *len, c)),
+                _ => None,
+            })
+            .collect();
+        bodies.sort_by(|a, b| a.0.cmp(b.0));
+        bodies.dedup_by(|a, b| a.0 == b.0);
+        let mut frontier: Vec<FrontierId> =
+            prepared.iter().filter_map(|p| p.fetch.frontier).collect();
+        frontier.sort();
         on_db!(self, writer, |pool, pg| {
             let mut tx = begin_write!(pool, pg);
+            for (hash, len, (codec, data)) in &bodies {
+                sqlx::query(
+                    "INSERT INTO bodies (hash, codec, raw_size, data) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (hash) DO NOTHING",
+                )
+                .bind(*hash)
+                .bind(codec.as_str())
+                .bind(*len as i64)
+                .bind(data)
+                .execute(&mut *tx)
+                .await?;
+            }
             let mut ids = Vec::with_capacity(prepared.len());
+            let mut found = Vec::new();
             for p in prepared {
-                ids.push(record_in_tx!(tx, pg, crawl, p, now));
+                let id = record_in_tx!(tx, pg, crawl, p);
+                found.extend(p.new_urls.iter().map(|u| NewUrl {
+                    from_fetch: Some(id),
+                    ..u.clone()
+                }));
+                ids.push(id);
+            }
+            // stable: for a URL found twice, the first finder stays its discoverer
+            found.sort_by(|a, b| a.url.cmp(&b.url));
+            Batch::insert_new_urls(&mut *tx, crawl, &found, None, now).await?;
+            for row in &frontier {
+                let done = sqlx::query(
+                    "UPDATE frontier SET state = 'done', done_at = $3 \
+                     WHERE id = $1 AND crawl_id = $2 AND state <> 'done'",
+                )
+                .bind(row.0)
+                .bind(crawl.0)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    // Dropping `tx` rolls back: one frontier row gets exactly one record.
+                    return Err(StoreError::NotOpen {
+                        crawl,
+                        frontier: *row,
+                    });
+                }
             }
             tx.commit().await?;
             Ok(ids)
@@ -1021,8 +1049,9 @@ impl Batch for PgConnection {
         let done = sqlx::query(
             "INSERT INTO frontier (crawl_id, url, depth, from_fetch, purpose, state, added_at) \
              SELECT $1, u.url, u.depth, u.from_fetch, u.purpose, 'pending', $6 \
-             FROM UNNEST($2::text[], $3::int4[], $4::int8[], $5::text[]) \
-                  AS u(url, depth, from_fetch, purpose) \
+             FROM UNNEST($2::text[], $3::int4[], $4::int8[], $5::text[]) WITH ORDINALITY \
+                  AS u(url, depth, from_fetch, purpose, n) \
+             ORDER BY u.n \
              ON CONFLICT (crawl_id, url) DO NOTHING",
         )
         .bind(crawl.0)

@@ -55,6 +55,7 @@ contract_tests!(
     paging_streams_a_whole_crawl,
     concurrent_records_all_land,
     record_batch_is_one_transaction,
+    concurrent_batches_sharing_urls_and_bodies_do_not_deadlock,
 );
 
 async fn crawl_life_cycle(store: &Store) {
@@ -776,4 +777,60 @@ async fn record_batch_is_one_transaction(store: &Store) {
         (3, 2, 3),
         "http://s/z not queued"
     );
+}
+
+async fn concurrent_batches_sharing_urls_and_bodies_do_not_deadlock(store: &Store) {
+    let c = store
+        .create_crawl("http://s/", &serde_json::json!({}))
+        .await
+        .unwrap();
+    let seeds: Vec<NewUrl> = (0..64)
+        .map(|i| new_url(&format!("http://s/{i}"), 0))
+        .collect();
+    store.enqueue(c, &seeds).await.unwrap();
+    // every page links to the same 40 URLs and half the pages carry the same few bodies, each
+    // task in its own order: without one global write order, PostgreSQL would deadlock
+    let shared: Vec<String> = (0..40).map(|i| format!("http://s/shared/{i}")).collect();
+    let mut tasks = Vec::new();
+    for t in 0..8usize {
+        let (store, shared) = (store.clone(), shared.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut n = 0;
+            loop {
+                let items = store.claim(c, 4).await.unwrap();
+                if items.is_empty() {
+                    return n;
+                }
+                let batch: Vec<_> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(k, item)| {
+                        let mut urls = shared.clone();
+                        urls.rotate_left((t * 5 + k) % 40);
+                        if t % 2 == 1 {
+                            urls.reverse();
+                        }
+                        let body = format!("页面不存在 {}", (t + k) % 3);
+                        (
+                            page_fetch(Some(item.id), &item.url, body.as_bytes()),
+                            vec![],
+                            urls.iter().map(|u| new_url(u, 1)).collect::<Vec<_>>(),
+                        )
+                    })
+                    .collect();
+                n += store.record_batch(c, &batch).await.unwrap().len();
+            }
+        }));
+    }
+    let mut total = 0;
+    for t in tasks {
+        total += t.await.unwrap();
+    }
+    assert_eq!(
+        total,
+        64 + 40,
+        "the shared URLs were claimed and recorded too"
+    );
+    assert_eq!(store.frontier_counts(c).await.unwrap(), (0, 0, 104));
+    assert_eq!(store.body_stats().await.unwrap().0, 3);
 }
