@@ -156,8 +156,9 @@ pub fn is_asset(url: &Url) -> bool {
 /// Limits that keep a crawl out of infinite URL spaces.
 #[derive(Debug, Clone)]
 pub struct TrapLimits {
-    /// Link hops from the seed. Paged lists (index_1 … index_N linked one to the next) make
-    /// real sites deep, so this is generous.
+    /// Link hops from the seed. Paged lists (index_1 … index_N, each linking the next few) make
+    /// real sites deep — the 50,000-page sample portal has lists more than 100 pages long — so
+    /// this is generous; the other limits catch the infinite URL spaces.
     pub max_depth: u32,
     /// How often one path segment may occur in a path (`/a/b/a/b/a/` is a relative-link loop).
     pub max_repeated_segment: usize,
@@ -172,7 +173,7 @@ pub struct TrapLimits {
 impl Default for TrapLimits {
     fn default() -> Self {
         TrapLimits {
-            max_depth: 100,
+            max_depth: 1000,
             max_repeated_segment: 2,
             max_query_params: 6,
             max_path_segments: 16,
@@ -395,7 +396,7 @@ mod tests {
             trap(&u("http://x.cn/s?a=1&b=2&c=3&d=4&e=5&f=6&g=7"), 1, &l),
             Some(Trap::TooManyParams)
         );
-        assert_eq!(trap(&u("http://x.cn/a.html"), 101, &l), Some(Trap::TooDeep));
+        assert_eq!(trap(&u("http://x.cn/a.html"), 1001, &l), Some(Trap::TooDeep));
         // Dated article URLs of real CMSs are not traps.
         for ok in [
             "http://x.cn/xxgk/gsgg/2018-06-28/48.html",

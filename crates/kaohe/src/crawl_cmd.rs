@@ -47,7 +47,7 @@ pub struct CrawlArgs {
     #[arg(long)]
     ignore_robots: bool,
     /// 最大链接深度（从首页起跳转的次数）
-    #[arg(long, value_name = "N", default_value_t = 100)]
+    #[arg(long, value_name = "N", default_value_t = 1000)]
     max_depth: u32,
     /// 读取超时（秒）：等待响应头或下一段数据的最长时间
     #[arg(long, value_name = "秒", default_value_t = 20)]
@@ -79,8 +79,9 @@ pub fn run(args: CrawlArgs) -> anyhow::Result<ExitCode> {
     f.politeness.concurrency = args.concurrency;
     f.read_timeout = Duration::from_secs(args.timeout.max(1));
     f.total_timeout = Duration::from_secs((args.timeout * 3).max(60));
-    // Enough tasks to keep every allowed slot of every host busy.
-    opts.workers = (args.concurrency * 8).clamp(16, 256);
+    // Enough tasks to keep the seed host's slots busy while others wait for off-scope checks;
+    // many more only wake and park on the host's semaphore (measured: 2× beats 8×).
+    opts.workers = (args.concurrency * 2).clamp(8, 256);
 
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
