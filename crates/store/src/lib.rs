@@ -22,7 +22,10 @@
 //! [`Store::record`] writes the fetch, its body, its attachment check, its links, the newly
 //! found URLs and the "done" mark of its frontier row in ONE transaction. A process killed at
 //! any point leaves either all of it or none of it; [`Store::resume`] turns the rows that were
-//! claimed but not recorded back into pending ones. On SQLite the store uses WAL with
+//! claimed but not recorded back into pending ones. [`Store::record_batch`] does the same for
+//! many fetches in one transaction. Inside a transaction, rows other writers may touch are
+//! written in one global order (bodies by hash, new URLs by URL, frontier rows by id), so
+//! concurrent writers on PostgreSQL wait for each other instead of deadlocking. On SQLite the store uses WAL with
 //! `synchronous=NORMAL` (a committed transaction survives the process being killed; an OS
 //! crash may lose the last few, never corrupt the file), `busy_timeout`, and a single writer
 //! connection taking `BEGIN IMMEDIATE`, so writers never deadlock on lock upgrades.
