@@ -1,12 +1,14 @@
 //! Attachments with real bytes: a Word 97-2003 document (a compound file — OLE2/CFB — with
-//! `WordDocument` and `1Table` streams, built in `word`) for .doc, a compound file with a
-//! BIFF8 `Workbook` stream for .xls, a zip package for .docx, a PDF with CJK text. Minimal
-//! but genuinely of the type their extension says: a checker that sniffs magic bytes or
-//! opens the container finds what it expects, and Word, LibreOffice, antiword and catdoc
-//! show the form's text.
+//! `WordDocument` and `1Table` streams, built in `word`) for .doc, an Excel 97-2003
+//! workbook (a compound file with a BIFF8 `Workbook` stream, built in `excel`) for .xls,
+//! a zip package for .docx, a PDF with CJK text. Minimal but genuinely of the type their
+//! extension says: a checker that sniffs magic bytes or opens the container finds what it
+//! expects, and Word/Excel, LibreOffice, antiword, catdoc, xlrd and poppler show the
+//! form's text.
 
 use chrono::NaiveDate;
 
+mod excel;
 mod word;
 
 use crate::rng::hs;
@@ -62,7 +64,7 @@ pub fn file_bytes(ext: &str, title: &str, lines: &[String]) -> Vec<u8> {
             let doc = word::word97(title, lines);
             cfb(&[("WordDocument", &doc.word), ("1Table", &doc.table)])
         }
-        "xls" => cfb(&[("Workbook", &biff8(title, lines))]),
+        "xls" => cfb(&[("Workbook", &excel::workbook(title, lines))]),
         "docx" => docx(title, lines),
         _ => pdf(title, lines),
     }
@@ -218,113 +220,6 @@ fn dir_entry(
     e[116..120].copy_from_slice(&start.to_le_bytes());
     e[120..128].copy_from_slice(&size.to_le_bytes());
     e
-}
-
-fn rec(out: &mut Vec<u8>, kind: u16, body: &[u8]) {
-    out.extend_from_slice(&kind.to_le_bytes());
-    out.extend_from_slice(&(body.len() as u16).to_le_bytes());
-    out.extend_from_slice(body);
-}
-
-fn bof(dt: u16) -> Vec<u8> {
-    let mut b = Vec::new();
-    b.extend_from_slice(&0x0600u16.to_le_bytes());
-    b.extend_from_slice(&dt.to_le_bytes());
-    b.extend_from_slice(&0x0DBBu16.to_le_bytes());
-    b.extend_from_slice(&0x07CCu16.to_le_bytes());
-    b.extend_from_slice(&0u32.to_le_bytes());
-    b.extend_from_slice(&0x0006u32.to_le_bytes());
-    b
-}
-
-fn xl_string(s: &str, wide_len: bool) -> Vec<u8> {
-    let units: Vec<u16> = s.encode_utf16().collect();
-    let mut b = Vec::new();
-    if wide_len {
-        b.extend_from_slice(&(units.len() as u16).to_le_bytes());
-    } else {
-        b.push(units.len().min(255) as u8);
-    }
-    b.push(1); // UTF-16LE
-    for u in units {
-        b.extend_from_slice(&u.to_le_bytes());
-    }
-    b
-}
-
-/// A minimal BIFF8 workbook: one sheet "Sheet1", the title in A1 and one line per row.
-fn biff8(title: &str, lines: &[String]) -> Vec<u8> {
-    let rows: Vec<&str> = std::iter::once(title)
-        .chain(lines.iter().map(String::as_str))
-        .take(200)
-        .collect();
-    // Sheet substream.
-    let mut sheet = Vec::new();
-    rec(&mut sheet, 0x0809, &bof(0x0010));
-    let mut dim = Vec::new();
-    dim.extend_from_slice(&0u32.to_le_bytes());
-    dim.extend_from_slice(&(rows.len() as u32).to_le_bytes());
-    dim.extend_from_slice(&0u16.to_le_bytes());
-    dim.extend_from_slice(&1u16.to_le_bytes());
-    dim.extend_from_slice(&0u16.to_le_bytes());
-    rec(&mut sheet, 0x0200, &dim);
-    for (r, text) in rows.iter().enumerate() {
-        let mut b = Vec::new();
-        b.extend_from_slice(&(r as u16).to_le_bytes());
-        b.extend_from_slice(&0u16.to_le_bytes());
-        b.extend_from_slice(&15u16.to_le_bytes()); // default cell XF
-        b.extend_from_slice(&xl_string(
-            &text.chars().take(120).collect::<String>(),
-            true,
-        ));
-        rec(&mut sheet, 0x0204, &b); // LABEL
-    }
-    rec(&mut sheet, 0x000A, &[]);
-    // Globals.
-    let mut g = Vec::new();
-    rec(&mut g, 0x0809, &bof(0x0005));
-    rec(&mut g, 0x0042, &1200u16.to_le_bytes()); // CODEPAGE: UTF-16
-    let mut w1 = vec![0u8; 18];
-    w1[4..6].copy_from_slice(&0x3000u16.to_le_bytes());
-    w1[6..8].copy_from_slice(&0x2000u16.to_le_bytes());
-    w1[8..10].copy_from_slice(&0x0038u16.to_le_bytes());
-    w1[14..16].copy_from_slice(&1u16.to_le_bytes());
-    w1[16..18].copy_from_slice(&0x0258u16.to_le_bytes());
-    rec(&mut g, 0x003D, &w1); // WINDOW1
-    let mut font = vec![0u8; 14];
-    font[0..2].copy_from_slice(&200u16.to_le_bytes());
-    font[4..6].copy_from_slice(&0x7FFFu16.to_le_bytes());
-    font[6..8].copy_from_slice(&400u16.to_le_bytes());
-    font.extend_from_slice(&xl_string("宋体", false));
-    for _ in 0..5 {
-        rec(&mut g, 0x0031, &font); // FONT (index 4 is skipped by readers, so five)
-    }
-    for i in 0..16u16 {
-        let mut xf = vec![0u8; 20];
-        // Style XFs 0..14, cell XF 15.
-        let t: u16 = if i < 15 { 0xFFF5 } else { 0x0001 };
-        xf[4..6].copy_from_slice(&t.to_le_bytes());
-        xf[6] = 0x20;
-        rec(&mut g, 0x00E0, &xf);
-    }
-    let mut style = Vec::new();
-    style.extend_from_slice(&0x8000u16.to_le_bytes());
-    style.push(0);
-    style.push(0xFF);
-    rec(&mut g, 0x0293, &style); // STYLE (Normal)
-    let sheet_name = xl_string("Sheet1", false);
-    let bs_len = 4 + 6 + sheet_name.len(); // header, offset, state, type, name
-    let eof_len = 4;
-    let sheet_offset = (g.len() + bs_len + eof_len) as u32;
-    let mut bs = Vec::new();
-    bs.extend_from_slice(&sheet_offset.to_le_bytes());
-    bs.push(0);
-    bs.push(0);
-    bs.extend_from_slice(&sheet_name);
-    rec(&mut g, 0x0085, &bs); // BOUNDSHEET8
-    rec(&mut g, 0x000A, &[]);
-    g.extend_from_slice(&sheet);
-    g
 }
 
 fn crc32(data: &[u8]) -> u32 {
