@@ -2,7 +2,7 @@
 # Crawl benchmark: pages per second and peak memory of `kaohe crawl` on the 50,000-page sample
 # portal with politeness off (--rate 0), beside `wget --mirror` on the same site in the same run.
 #
-#   scripts/bench-crawl.sh [PAGES] [CONCURRENCY]      (defaults: 50000 16)
+#   scripts/bench-crawl.sh [PAGES] [CONCURRENCY]      (defaults: 50000 8)
 #   KAOHE=path/to/kaohe scripts/bench-crawl.sh        (use a built binary)
 #
 # Both crawlers obey robots.txt. wget knows no crawler traps, so it is told to skip the sample
@@ -11,7 +11,7 @@
 set -euo pipefail
 
 PAGES="${1:-50000}"
-CONC="${2:-16}"
+CONC="${2:-8}"
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/work/target-crawl}"
 if [ -z "${KAOHE:-}" ]; then

@@ -396,7 +396,10 @@ mod tests {
             trap(&u("http://x.cn/s?a=1&b=2&c=3&d=4&e=5&f=6&g=7"), 1, &l),
             Some(Trap::TooManyParams)
         );
-        assert_eq!(trap(&u("http://x.cn/a.html"), 1001, &l), Some(Trap::TooDeep));
+        assert_eq!(
+            trap(&u("http://x.cn/a.html"), 1001, &l),
+            Some(Trap::TooDeep)
+        );
         // Dated article URLs of real CMSs are not traps.
         for ok in [
             "http://x.cn/xxgk/gsgg/2018-06-28/48.html",

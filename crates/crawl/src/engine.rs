@@ -3,7 +3,7 @@
 //! and the new URLs it found — one transaction, so a crawl killed at any point resumes without
 //! refetching what it stored and without losing anything.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -249,22 +249,32 @@ impl Crawler {
         let mut budget = self.opts.max_pages.map(|m| m.saturating_sub(done_before));
         let mut tasks: JoinSet<Result<(), CrawlError>> = JoinSet::new();
         let mut last_count = Instant::now();
+        // Claimed rows waiting for a task. Claims are write transactions on the store's single
+        // writer, so they come in chunks, not one per fetch; rows claimed but not fetched when
+        // the process dies go back to pending on `--resume`.
+        let mut queue: VecDeque<FrontierItem> = VecDeque::new();
+        // Recorded-fetch count when a claim last came back short: the frontier cannot grow
+        // before the recorder commits more.
+        let mut dry_at: Option<u64> = None;
         loop {
-            // Refill in batches (one claim per half-emptied pool, not one per fetch).
-            if tasks.len() <= workers / 2 && budget != Some(0) {
-                let want = (workers - tasks.len()) as u64;
+            let recorded = self.stats.fetched.load(Ordering::SeqCst);
+            if queue.len() < workers && budget != Some(0) && dry_at != Some(recorded) {
+                let want = CLAIM_CHUNK.max(workers as u64);
                 let want = budget.map_or(want, |b| b.min(want));
                 let items = self
                     .store
                     .claim(crawl, u32::try_from(want).unwrap_or(u32::MAX))
                     .await?;
-                for item in items {
-                    if let Some(b) = budget.as_mut() {
-                        *b = b.saturating_sub(1);
-                    }
-                    let sh = sh.clone();
-                    tasks.spawn(async move { sh.process(item).await });
+                dry_at = ((items.len() as u64) < want).then_some(recorded);
+                if let Some(b) = budget.as_mut() {
+                    *b = b.saturating_sub(items.len() as u64);
                 }
+                queue.extend(items);
+            }
+            while tasks.len() < workers {
+                let Some(item) = queue.pop_front() else { break };
+                let sh = sh.clone();
+                tasks.spawn(async move { sh.process(item).await });
             }
             if tasks.is_empty() {
                 // Nothing in flight: the crawl is over once the recorder has committed every
@@ -582,6 +592,9 @@ impl Shared {
         Ok(())
     }
 }
+
+/// Frontier rows claimed per store transaction.
+const CLAIM_CHUNK: u64 = 64;
 
 /// Fetches committed per store transaction at most.
 const RECORD_BATCH: usize = 64;
