@@ -316,7 +316,9 @@ fn docx(title: &str, lines: &[String]) -> Vec<u8> {
 }
 
 /// A one-page PDF 1.4 with the text set in the standard CJK font STSong-Light (not embedded;
-/// every reader substitutes a Song face), so Chinese shows without shipping a font.
+/// every reader substitutes a Song face), so Chinese shows without shipping a font. Poppler
+/// (pdftotext, evince) loads the UniGB-UCS2-H CMap from the poppler-data package; without
+/// it, it drops the font ("Missing language pack for 'Adobe-GB1'") and shows no text.
 fn pdf(title: &str, lines: &[String]) -> Vec<u8> {
     let hex = |s: &str| {
         s.encode_utf16()
@@ -331,14 +333,39 @@ fn pdf(title: &str, lines: &[String]) -> Vec<u8> {
             hex(&l.chars().take(45).collect::<String>())
         ));
     }
+    // UniGB-UCS2-H codes are UCS-2, so the ToUnicode map is the identity over the code
+    // pages the text uses: extraction then needs no CID-to-Unicode table of the reader's.
+    let mut high: Vec<u16> = std::iter::once(title)
+        .chain(lines.iter().take(40).map(String::as_str))
+        .flat_map(str::encode_utf16)
+        .map(|u| u >> 8)
+        .collect();
+    high.sort_unstable();
+    high.dedup();
+    let mut to_unicode = String::from(
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+         /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
+         /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
+         1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
+    );
+    for chunk in high.chunks(100) {
+        to_unicode.push_str(&format!("{} beginbfrange\n", chunk.len()));
+        for h in chunk {
+            to_unicode.push_str(&format!("<{h:02X}00> <{h:02X}FF> <{h:02X}00>\n"));
+        }
+        to_unicode.push_str("endbfrange\n");
+    }
+    to_unicode
+        .push_str("endcmap\nCMapName currentdict /CMapResource defineresource pop\nend\nend\n");
     let objs = [
         "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>".to_string(),
         format!("<< /Length {} >>\nstream\n{content}endstream", content.len()),
-        "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [6 0 R] >>".to_string(),
+        "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [6 0 R] /ToUnicode 8 0 R >>".to_string(),
         "<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor 7 0 R /DW 1000 >>".to_string(),
         "<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{to_unicode}endstream", to_unicode.len()),
     ];
     let mut out: Vec<u8> = b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n".to_vec();
     let mut offsets = Vec::new();

@@ -523,10 +523,14 @@ fn check(ext: &str, b: &[u8]) {
                 .parse()
                 .unwrap();
             assert!(
-                b[sx..].starts_with(b"xref\n0 8\n"),
+                b[sx..].starts_with(b"xref\n0 9\n"),
                 "startxref points at the xref table"
             );
-            assert!(text.contains("/Encoding /UniGB-UCS2-H"));
+            assert!(text.contains("/Encoding /UniGB-UCS2-H") && text.contains("/ToUnicode 8 0 R"));
+            assert!(
+                text.contains("<FF00> <FFFF> <FF00>"),
+                "the ToUnicode map covers full-width forms"
+            );
         }
         other => panic!("unexpected extension {other}"),
     }
@@ -809,4 +813,57 @@ fn xls2csv_xlrd_and_libreoffice_read_the_written_xls_forms() {
         Err(e) => panic!("soffice: {e}"),
     }
     println!("{ran} reader runs on .xls forms");
+}
+
+#[test]
+fn pdftotext_reads_the_written_pdf_forms() {
+    let site = demo::Site::new(4, 600);
+    let dir = tempfile::tempdir().unwrap();
+    demo::write_static(&site, dir.path()).unwrap();
+    let forms = served_forms(&site, "pdf");
+    assert!(!forms.is_empty());
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let mut ran = 0;
+    for (path, name, _) in forms.iter().take(3) {
+        let file = dir.path().join(path.trim_start_matches('/'));
+        for cmd in ["pdfinfo", "pdftotext"] {
+            let mut c = std::process::Command::new(cmd);
+            if cmd == "pdftotext" {
+                c.args(["-layout", "-enc", "UTF-8"]).arg(&file).arg("-");
+            } else {
+                c.arg(&file);
+            }
+            let out = match c.output() {
+                Ok(out) => out,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    println!(
+                        "{cmd} is not installed: skipped (apt-get install poppler-utils poppler-data)"
+                    );
+                    continue;
+                }
+                Err(e) => panic!("{cmd}: {e}"),
+            };
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                out.status.success() && err.is_empty(),
+                "{cmd} {path}: {err}"
+            );
+            let text = String::from_utf8(out.stdout).unwrap();
+            if cmd == "pdftotext" {
+                // Layout spacing (the ideographic spaces) aside, the lines are the form.
+                let lines: Vec<String> = text
+                    .lines()
+                    .map(squeeze)
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                assert_eq!(lines[0], name.trim_matches(['《', '》']), "{path}: {text}");
+                assert_eq!(lines.len(), 6, "{path}: {text}");
+                assert!(lines[2].contains("统一社会信用代码") && lines[5].ends_with("年月日"));
+            } else {
+                assert!(text.contains("Pages:           1"), "{text}");
+            }
+            ran += 1;
+        }
+    }
+    println!("{ran} reader runs on .pdf forms");
 }
