@@ -658,7 +658,7 @@ fn residence_fields(site: &Site, hours: &str, phone: &str) -> Vec<Field> {
 fn migrant_fields(hours: &str, phone: &str, location: &str) -> Vec<Field> {
     vec![
         Field { label: "事项名称".into(), value: Value::Text("进城务工人员随迁子女义务教育入学".into()), element: Some("事项名称") },
-        Field { label: "入学政策".into(), value: Value::Text("按照“以流入地政府为主、以公办学校为主”的原则，保障符合条件的随迁子女平等接受义务教育（《耒阳市义务教育阶段学校招生工作方案》）。".into()), element: Some("设定依据") },
+        Field { label: "政策依据".into(), value: Value::Text("按照“以流入地政府为主、以公办学校为主”的原则，保障符合条件的随迁子女平等接受义务教育（《耒阳市义务教育阶段学校招生工作方案》）。".into()), element: Some("设定依据") },
         Field { label: "申请条件".into(), value: Value::Text("父母一方在本市有合法稳定职业和合法稳定住所，持有本市居住证。".into()), element: Some("申请条件") },
         Field { label: "入学流程".into(), value: Value::Lines(vec!["1. 6月20日至7月10日网上或现场报名；".into(), "2. 学校审核材料；".into(), "3. 教育局统筹安排学位；".into(), "4. 8月下旬公布录取结果。".into()]), element: Some("办理流程") },
         Field { label: "证件要求".into(), value: Value::Text("父母的居民身份证、居住证，儿童的户口簿，均须原件及复印件。".into()), element: None },
