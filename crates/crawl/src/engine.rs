@@ -496,16 +496,22 @@ impl Shared {
         let mut links = Vec::with_capacity(found.len());
         let mut new_urls = Vec::new();
         let mut seen = HashSet::new();
+        let mut edges = HashSet::new();
         let scope = self.scope();
         for l in found {
             let u = canon::canonicalize(&l.url);
             let kind = record::link_kind(&l, &u);
             let text = l.text.trim();
-            links.push(NewLink {
+            let link = NewLink {
                 to_url: u.to_string(),
                 text: (!text.is_empty()).then(|| text.chars().take(500).collect()),
                 kind,
-            });
+            };
+            // The same link repeated on a page (header, sidebar, footer) is one edge; a
+            // different anchor text is kept, it is evidence (a form's name, say).
+            if edges.insert((link.to_url.clone(), link.kind, link.text.clone())) {
+                links.push(link);
+            }
             if !seen.insert(u.to_string()) {
                 continue;
             }
