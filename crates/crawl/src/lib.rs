@@ -2,13 +2,16 @@
 //! evidence in the snapshot store (crates/store).
 //!
 //! # Map
-//! - [`Crawler`] (`engine.rs`) runs one crawl: it claims URLs from the store's frontier
-//!   ([`store::Store::claim`]), fetches each with the [`Fetcher`], reads the links of pages with
-//!   the extractor (`extract::links_encoded`, on the text `extract::decode` produced), and
-//!   hands the fetch, its links and the new URLs to [`store::Store::record`] in **one
-//!   transaction**, which also marks the frontier row done. A crawl killed with SIGKILL therefore
-//!   resumes ([`CrawlOptions::resume`]) without refetching what it stored and without losing
-//!   anything. [`Stats`] are live counters for a progress bar; [`Report`] is the end summary.
+//! - [`Crawler`] (`engine.rs`) runs one crawl: it claims URLs from the store's frontier in
+//!   chunks ([`store::Store::claim`]), fetches each in its own task with the [`Fetcher`], reads
+//!   the links of pages with the extractor (`extract::links_encoded`, on the text
+//!   `extract::decode` produced), and sends the fetch, its links and its new URLs to one
+//!   recorder task, which writes them with [`store::Store::record_batch`]: each fetch, its links,
+//!   its new URLs and its frontier row's "done" mark land in **one transaction** (up to 64
+//!   fetches per transaction). A crawl killed with SIGKILL therefore resumes
+//!   ([`CrawlOptions::resume`]) without refetching what it stored and without losing anything.
+//!   [`Stats`] are live counters (counted after the commit) for a progress bar; [`Report`] is
+//!   the end summary.
 //! - [`Fetcher`] (`fetch.rs`) turns one URL into one [`Fetch`]: robots.txt checked for every
 //!   hop, the host's politeness slot taken before every request, redirects followed by hand
 //!   (reqwest's `Policy::none`) so every hop is recorded, transient failures retried with
