@@ -24,6 +24,8 @@ async fn crawl_fixture_site() {
     let store = Store::open(db.to_str().unwrap()).await.unwrap();
     let seed = Url::parse(&format!("http://{addr}/")).unwrap();
     let mut opts = CrawlOptions::new(seed.clone());
+    // A safety bound: a trap that slips through fails the test instead of filling the disk.
+    opts.max_pages = Some(10_000);
     opts.fetch = FetchConfig {
         read_timeout: Duration::from_millis(400),
         backoff: Duration::from_millis(10),

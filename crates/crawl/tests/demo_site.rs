@@ -21,6 +21,9 @@ const DISALLOWED: &[&str] = &["/e/", "/admin/", "/d/tmp/", "/member/"];
 
 fn options(base: &str, read_timeout: Duration) -> CrawlOptions {
     let mut o = CrawlOptions::new(Url::parse(&format!("{base}/")).unwrap());
+    // A safety bound, far above the site's ~1,500 URLs: a trap that slips through fails
+    // the test instead of filling the disk.
+    o.max_pages = Some(20_000);
     o.fetch = FetchConfig {
         read_timeout,
         backoff: Duration::from_millis(20),

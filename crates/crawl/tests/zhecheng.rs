@@ -35,6 +35,9 @@ async fn crawl_real_portal_copy() {
     let base = format!("http://{addr}");
     let seed = Url::parse(&format!("{base}/index.html")).unwrap();
     let mut opts = CrawlOptions::new(seed.clone());
+    // A safety bound, far above the copy's ~2,500 URLs: a trap that slips through fails the
+    // test instead of filling the disk.
+    opts.max_pages = Some(50_000);
     opts.fetch.politeness = PolitenessConfig {
         rate: 0.0,
         concurrency: 4,

@@ -73,8 +73,13 @@ fn localize_arg(a: Arg) -> Arg {
     if !defaults.is_empty() && !a.is_hide_default_value_set() {
         extra.push_str(&format!("［默认：{}］", defaults.join("、")));
     }
+    let env = a.get_env().map(|e| e.to_string_lossy().into_owned());
+    if let Some(env) = &env {
+        extra.push_str(&format!("［环境变量：{env}］"));
+    }
     let help = a.get_help().map(|h| h.to_string()).unwrap_or_default();
     a.help_heading(heading)
+        .hide_env(true)
         .hide_possible_values(true)
         .hide_default_value(true)
         .help(format!("{help}{extra}"))

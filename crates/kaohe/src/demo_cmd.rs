@@ -76,6 +76,9 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         opts.fetch.politeness.rate = 0.0;
         opts.fetch.politeness.concurrency = 8;
         opts.workers = 32;
+        // The site has about `pages` pages and half as many robots-disallowed links: a bound
+        // far above that stops a crawler-trap regression from filling the disk.
+        opts.max_pages = Some(args.pages.max(demo::MIN_PAGES) as u64 * 20);
         let crawler = Crawler::new(store.clone(), opts)?;
         let bar = crate::crawl_cmd::progress_bar();
         let stats = crawler.stats();

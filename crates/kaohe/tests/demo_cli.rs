@@ -46,6 +46,8 @@ fn demo_crawls_reads_and_matches_the_ground_truth() {
         number_after(&text, " 处，发现 "),
         "{text}"
     );
+    // …and no element that is on a page was reported missing: no department charged wrongly.
+    assert_eq!(number_after(&text, "误报 "), 0, "{text}");
     // Every column's newest date was read right.
     let columns = number_after(&text, "④ 栏目更新日期（对照标准答案）：");
     assert_eq!(
