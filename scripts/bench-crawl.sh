@@ -13,7 +13,7 @@ set -euo pipefail
 PAGES="${1:-50000}"
 CONC="${2:-8}"
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/work/target-crawl}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 if [ -z "${KAOHE:-}" ]; then
   cargo build --release -q -p kaohe
   KAOHE="$CARGO_TARGET_DIR/release/kaohe"
