@@ -222,19 +222,8 @@ fn describe(f: &StoredFetch, links: &[store::StoredLink]) -> String {
         ms(f.timing.ttfb_ms),
         ms(f.timing.total_ms)
     );
-    let h = &f.headers;
-    for (name, value) in [
-        ("Content-Type", &h.content_type),
-        ("Content-Length", &h.content_length),
-        ("ETag", &h.etag),
-        ("Last-Modified", &h.last_modified),
-        ("Retry-After", &h.retry_after),
-        ("Server", &h.server),
-        ("Content-Disposition", &h.content_disposition),
-    ] {
-        if let Some(v) = value {
-            let _ = writeln!(o, "  响应头 {name}：{v}");
-        }
+    for (name, v) in f.headers.present() {
+        let _ = writeln!(o, "  响应头 {name}：{v}");
     }
     if let Some(e) = &f.encoding {
         let errors = if e.had_errors {

@@ -343,6 +343,24 @@ pub struct ResponseHeaders {
     pub content_disposition: Option<String>,
 }
 
+impl ResponseHeaders {
+    /// The headers that were sent, by their HTTP names, in a fixed order (for display and for
+    /// rebuilding the response in a WARC record).
+    pub fn present(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        [
+            ("Content-Type", &self.content_type),
+            ("Content-Length", &self.content_length),
+            ("ETag", &self.etag),
+            ("Last-Modified", &self.last_modified),
+            ("Retry-After", &self.retry_after),
+            ("Server", &self.server),
+            ("Content-Disposition", &self.content_disposition),
+        ]
+        .into_iter()
+        .filter_map(|(name, v)| v.as_deref().map(|v| (name, v)))
+    }
+}
+
 /// When the fetch started and how long its phases took (milliseconds; `None` = not reached).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Timing {

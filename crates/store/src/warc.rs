@@ -193,24 +193,15 @@ impl<W: Write> Writer<'_, W> {
                 date,
             )?;
             let mut head = status_line(status);
-            let h = &f.headers;
-            for (name, value) in [
-                ("Content-Type", &h.content_type),
-                ("ETag", &h.etag),
-                ("Last-Modified", &h.last_modified),
-                ("Retry-After", &h.retry_after),
-                ("Server", &h.server),
-                ("Content-Disposition", &h.content_disposition),
-            ] {
-                if let Some(v) = value {
-                    header(&mut head, name, v);
-                }
+            // Content-Length is written for the body actually stored, below.
+            for (name, v) in f.headers.present().filter(|(n, _)| *n != "Content-Length") {
+                header(&mut head, name, v);
             }
             let revisit = f.outcome == Outcome::NotModified;
             match (revisit, body) {
                 (false, Some(b)) => header(&mut head, "Content-Length", &b.len().to_string()),
                 // HEAD or no body kept: say what the server said, send nothing.
-                _ => match &h.content_length {
+                _ => match &f.headers.content_length {
                     Some(v) if f.method == "HEAD" => header(&mut head, "Content-Length", v),
                     _ => header(&mut head, "Content-Length", "0"),
                 },
