@@ -7,6 +7,8 @@
 
 #![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failed test
 
+mod common;
+
 use std::path::PathBuf;
 
 use extract::{Kind, Vocabulary};
@@ -56,7 +58,7 @@ fn guide_elements_precision_and_recall() {
         })
         .collect();
     // (tp, fp, fn, tn) per element.
-    let mut counts = vec![(0u32, 0u32, 0u32, 0u32); keys.len()];
+    let mut counts = vec![(0u64, 0u64, 0u64, 0u64); keys.len()];
     let mut mistakes = Vec::new();
     let mut skipped = Vec::new();
     let (mut forms_named, mut forms_hit, mut forms_found, mut forms_right) = (0, 0, 0, 0);
@@ -132,30 +134,7 @@ fn guide_elements_precision_and_recall() {
             }
         }
     }
-    println!(
-        "{:<10} {:>4} {:>4} {:>4} {:>4} {:>9} {:>7} {:>7}",
-        "要素", "TP", "FP", "FN", "TN", "precision", "recall", "right"
-    );
-    let mut failed = Vec::new();
-    for ((_, name), (tp, fp, fn_, tn)) in keys.iter().zip(&counts) {
-        let precision = if tp + fp == 0 {
-            1.0
-        } else {
-            *tp as f64 / (tp + fp) as f64
-        };
-        let recall = if tp + fn_ == 0 {
-            1.0
-        } else {
-            *tp as f64 / (tp + fn_) as f64
-        };
-        let right = (tp + tn) as f64 / (tp + fp + fn_ + tn).max(1) as f64;
-        println!(
-            "{name:<10} {tp:>4} {fp:>4} {fn_:>4} {tn:>4} {precision:>9.3} {recall:>7.3} {right:>7.3}"
-        );
-        if precision < 0.95 || right < 0.95 {
-            failed.push(name.clone());
-        }
-    }
+    let failed = common::element_table(keys.iter().map(|(_, name)| name.as_str()).zip(&counts));
     println!("表格名称：标注 {forms_named} 个，识别出其中 {forms_hit} 个；共识别 {forms_found} 个");
     for s in &skipped {
         println!("存疑（不计）：{s}");

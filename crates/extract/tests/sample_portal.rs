@@ -5,6 +5,8 @@
 
 #![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failed test
 
+mod common;
+
 use extract::{Kind, Vocabulary};
 use url::Url;
 
@@ -36,7 +38,7 @@ fn guides_match_the_generator_truth() {
     let truth = site.truth();
     assert!(!truth.guides.is_empty());
     let names: Vec<String> = vocab.elements.iter().map(|e| e.name.clone()).collect();
-    let mut counts = vec![(0u32, 0u32, 0u32, 0u32); names.len()];
+    let mut counts = vec![(0u64, 0u64, 0u64, 0u64); names.len()];
     let mut mistakes = Vec::new();
     let (mut forms_right, mut forms_all) = (0, 0);
     for g in &truth.guides {
@@ -93,30 +95,7 @@ fn guides_match_the_generator_truth() {
         }
     }
     println!("{} 份办事指南", truth.guides.len());
-    println!(
-        "{:<10} {:>4} {:>4} {:>4} {:>4} {:>9} {:>7} {:>7}",
-        "要素", "TP", "FP", "FN", "TN", "precision", "recall", "right"
-    );
-    let mut failed = Vec::new();
-    for (name, (tp, fp, fn_, tn)) in names.iter().zip(&counts) {
-        let precision = if tp + fp == 0 {
-            1.0
-        } else {
-            *tp as f64 / (tp + fp) as f64
-        };
-        let recall = if tp + fn_ == 0 {
-            1.0
-        } else {
-            *tp as f64 / (tp + fn_) as f64
-        };
-        let right = (tp + tn) as f64 / (tp + fp + fn_ + tn).max(1) as f64;
-        println!(
-            "{name:<10} {tp:>4} {fp:>4} {fn_:>4} {tn:>4} {precision:>9.3} {recall:>7.3} {right:>7.3}"
-        );
-        if precision < 0.95 || right < 0.95 {
-            failed.push(name.clone());
-        }
-    }
+    let failed = common::element_table(names.iter().map(String::as_str).zip(&counts));
     println!("表格：{forms_right}/{forms_all} 个判断正确（是否提供下载及下载地址）");
     for m in &mistakes {
         println!("错误：{m}");
