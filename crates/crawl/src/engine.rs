@@ -8,7 +8,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use store::{CrawlId, CrawlState, FrontierItem, NewLink, NewUrl, Purpose, Store, StoreError};
+use store::{
+    CrawlId, CrawlState, FrontierItem, NewLink, NewUrl, PreparedRecord, Purpose, Store, StoreError,
+};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use url::Url;
@@ -392,9 +394,7 @@ impl Shared {
     async fn process(&self, item: FrontierItem) -> Result<(), CrawlError> {
         let Ok(url) = Url::parse(&item.url) else {
             let done = Done {
-                rec: record::unparsable(&item),
-                links: Vec::new(),
-                new_urls: Vec::new(),
+                rec: PreparedRecord::new(record::unparsable(&item), Vec::new(), Vec::new())?,
                 verdict: Verdict::Unverified,
                 kind: "unparsable",
                 label: "网址无法解析".into(),
@@ -464,10 +464,14 @@ impl Shared {
         } else {
             (Vec::new(), Vec::new())
         };
+        // Hashing and compressing here, in parallel across fetch tasks, leaves the single
+        // writer nothing to do but write.
         let done = Done {
-            rec: record::to_record(Some(item.id), &f, prev.as_ref()),
-            links,
-            new_urls,
+            rec: PreparedRecord::new(
+                record::to_record(Some(item.id), &f, prev.as_ref()),
+                links,
+                new_urls,
+            )?,
             verdict: f.outcome.verdict(),
             kind: f.outcome.kind(),
             label: outcome_label(&f.outcome),
@@ -607,9 +611,7 @@ const RECORD_BATCH: usize = 64;
 
 /// A fetch ready to be recorded.
 struct Done {
-    rec: store::FetchRecord,
-    links: Vec<NewLink>,
-    new_urls: Vec<NewUrl>,
+    rec: PreparedRecord,
     verdict: Verdict,
     kind: &'static str,
     label: String,
@@ -617,7 +619,7 @@ struct Done {
 
 /// The single writer of a run: takes finished fetches as they come and records them — each
 /// with its links, its new URLs and its frontier row's "done" — up to [`RECORD_BATCH`] per
-/// transaction (`Store::record_batch`). Counting happens here, after the commit, so the
+/// transaction (`Store::record_prepared`). Counting happens here, after the commit, so the
 /// progress bar shows what is stored.
 async fn record_loop(sh: Arc<Shared>, mut rx: mpsc::Receiver<Done>) -> Result<(), CrawlError> {
     let mut batch: Vec<Done> = Vec::with_capacity(RECORD_BATCH);
@@ -632,11 +634,11 @@ async fn record_loop(sh: Arc<Shared>, mut rx: mpsc::Receiver<Done>) -> Result<()
         let mut items = Vec::with_capacity(batch.len());
         let mut meta = Vec::with_capacity(batch.len());
         for d in batch.drain(..) {
-            items.push((d.rec, d.links, d.new_urls));
+            items.push(d.rec);
             meta.push((d.verdict, d.kind, d.label));
         }
         // One transaction for the batch: all of it or none of it survives a kill.
-        sh.store.record_batch(sh.crawl, &items).await?;
+        sh.store.record_prepared(sh.crawl, &items).await?;
         let n = meta.len() as u64;
         {
             let mut o = sh.outcomes.lock().unwrap_or_else(|e| e.into_inner());

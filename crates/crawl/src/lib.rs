@@ -5,10 +5,10 @@
 //! - [`Crawler`] (`engine.rs`) runs one crawl: it claims URLs from the store's frontier in
 //!   chunks ([`store::Store::claim`]), fetches each in its own task with the [`Fetcher`], reads
 //!   the links of pages with the extractor (`extract::links_encoded`, on the text
-//!   `extract::decode` produced), and sends the fetch, its links and its new URLs to one
-//!   recorder task, which writes them with [`store::Store::record_batch`]: each fetch, its links,
-//!   its new URLs and its frontier row's "done" mark land in **one transaction** (up to 64
-//!   fetches per transaction). A crawl killed with SIGKILL therefore resumes
+//!   `extract::decode` produced), prepares the record there (hash, compression:
+//!   [`store::PreparedRecord`]) and sends it to one recorder task, which writes batches with
+//!   [`store::Store::record_prepared`]: each fetch, its links, its new URLs and its frontier
+//!   row's "done" mark land in **one transaction** (up to 64 fetches per transaction). A crawl killed with SIGKILL therefore resumes
 //!   ([`CrawlOptions::resume`]) without refetching what it stored and without losing anything.
 //!   [`Stats`] are live counters (counted after the commit) for a progress bar; [`Report`] is
 //!   the end summary.

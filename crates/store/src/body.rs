@@ -1,6 +1,7 @@
 //! Body hashing and compression. Bodies are content-addressed by the sha256 of the raw bytes,
 //! so a page that did not change between crawls (or a shared attachment) is stored once.
 
+use std::cell::RefCell;
 use std::io::{Read, Write};
 
 use sha2::{Digest, Sha256};
@@ -15,17 +16,32 @@ const ZSTD_LEVEL: i32 = 3;
 /// Lowercase hex sha256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(64);
     for b in digest {
-        out.push_str(&format!("{b:02x}"));
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0xf)]));
     }
     out
 }
 
+thread_local! {
+    /// One zstd context per thread, reused: creating one costs more than compressing a
+    /// typical page (it showed in the crawl's profile).
+    static COMPRESSOR: RefCell<Option<zstd::bulk::Compressor<'static>>> = const { RefCell::new(None) };
+}
+
 /// Compresses a raw body for the `bodies` table.
 pub(crate) fn compress(raw: &[u8]) -> Result<(Codec, Vec<u8>), StoreError> {
-    let data = zstd::bulk::compress(raw, ZSTD_LEVEL).map_err(StoreError::Codec)?;
-    Ok((Codec::Zstd, data))
+    let data = COMPRESSOR.with(|c| {
+        let mut c = c.borrow_mut();
+        let z = match c.as_mut() {
+            Some(z) => z,
+            None => c.insert(zstd::bulk::Compressor::new(ZSTD_LEVEL)?),
+        };
+        z.compress(raw)
+    });
+    Ok((Codec::Zstd, data.map_err(StoreError::Codec)?))
 }
 
 /// Restores the raw bytes of a stored body. `raw_size` bounds the allocation so a damaged row

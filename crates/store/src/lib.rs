@@ -4,7 +4,8 @@
 //! # Map
 //! - [`Store`] (`store.rs`) is the one interface. [`Store::open`] picks the backend from the
 //!   target's scheme (an explicit enum over `SqlitePool` / `PgPool`, not `AnyPool`) and applies
-//!   the embedded migrations (`migrations/sqlite`, `migrations/postgres`, kept in step).
+//!   the embedded migrations (`migrations/sqlite`, `migrations/postgres`, kept in step). The
+//!   write path of fetches (`record*`, `enqueue`) is `store/write.rs`.
 //! - `model.rs` holds the vocabulary: ids ([`CrawlId`], [`FrontierId`], [`FetchId`]), what the
 //!   crawler writes ([`NewUrl`], [`FetchRecord`], [`NewLink`]) and what readers get
 //!   ([`Crawl`], [`FrontierItem`], [`StoredFetch`], [`Validators`], …). Closed sets are enums:
@@ -13,7 +14,7 @@
 //!   hash in `bodies`.
 //! - [`warc`] writes a crawl as WARC/1.1 (one gzip member per record) for web-archive tools.
 //!
-//! Who calls whom: `crawl` writes (`create_crawl`, `enqueue`, `claim`, `record`,
+//! Who calls whom: `crawl` writes (`create_crawl`, `enqueue`, `claim`, `record_prepared`,
 //! `finish_crawl`, `resume`, `validators`); `kaohe snapshot` and later stages read
 //! (`list_crawls`, `fetches_after`, `body`, `links_from`, …). The store never fetches, never
 //! parses HTML, never canonicalises URLs (it compares the bytes it is given) and never prints.
@@ -23,9 +24,13 @@
 //! found URLs and the "done" mark of its frontier row in ONE transaction. A process killed at
 //! any point leaves either all of it or none of it; [`Store::resume`] turns the rows that were
 //! claimed but not recorded back into pending ones. [`Store::record_batch`] does the same for
-//! many fetches in one transaction. Inside a transaction, rows other writers may touch are
-//! written in one global order (bodies by hash, new URLs by URL, frontier rows by id), so
-//! concurrent writers on PostgreSQL wait for each other instead of deadlocking. On SQLite the store uses WAL with
+//! many fetches in one transaction, and [`Store::record_prepared`] for records whose body was
+//! already hashed and compressed ([`PreparedRecord::new`], called where CPU is free so the
+//! single writer only writes); a batch is a handful of multi-row statements, not a handful per
+//! fetch (`store/write.rs`). Inside a transaction, rows other writers may touch are written in
+//! one global order (bodies by hash, new URLs by URL; frontier rows belong to the one writer
+//! that claimed them), so concurrent writers on PostgreSQL wait for each other instead of
+//! deadlocking. On SQLite the store uses WAL with
 //! `synchronous=NORMAL` (a committed transaction survives the process being killed; an OS
 //! crash may lose the last few, never corrupt the file), `busy_timeout`, and a single writer
 //! connection taking `BEGIN IMMEDIATE`, so writers never deadlock on lock upgrades.
@@ -47,7 +52,7 @@ pub mod warc;
 /// The public types use chrono's `DateTime<Utc>`; re-exported so callers use the same version.
 pub use chrono;
 pub use model::*;
-pub use store::Store;
+pub use store::{PreparedRecord, Store};
 
 /// Everything that can go wrong in the store. Messages are Chinese: they reach the user as is.
 #[derive(Debug, thiserror::Error)]

@@ -9,13 +9,12 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use sqlx::Row;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
-    SqliteSynchronous,
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
 use crate::StoreError;
@@ -27,6 +26,8 @@ static PG_MIGRATOR: Migrator = sqlx::migrate!("migrations/postgres");
 
 /// How long a writer waits for the SQLite file lock held by another process.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+/// The writer connection's page cache: 32 MiB (negative = KiB, SQLite's convention).
+const WRITER_CACHE: &str = "-32768";
 /// How long a task waits for the single writer connection (many crawl tasks queue on it).
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(300);
 
@@ -173,95 +174,8 @@ macro_rules! crawl_from_row {
     }};
 }
 
-/// The fetch row, attachment check and links of one fetch inside an open write transaction
-/// (a macro so it expands against each backend's transaction type). Evaluates to the new
-/// `FetchId`. Bodies, new URLs and frontier marks are written by `write_records` around it.
-macro_rules! record_in_tx {
-    ($tx:ident, $pg:ident, $crawl:ident, $p:ident) => {{
-        let (crawl, p) = ($crawl, $p);
-        let sql = if $pg {
-            "INSERT INTO fetches (crawl_id, frontier_id, url, final_url, method, \
-                 request_headers, redirects, status, content_type, etag, last_modified, \
-                 retry_after, content_length, server, content_disposition, started_at, \
-                 connect_ms, ttfb_ms, total_ms, outcome, detail, encoding, encoding_source, \
-                 encoding_errors, body_hash, body_size, body_truncated) VALUES ($1, $2, $3, $4, \
-                 $5, CAST($6 AS JSONB), CAST($7 AS JSONB), $8, $9, $10, $11, $12, $13, $14, \
-                 $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27) RETURNING id"
-        } else {
-            "INSERT INTO fetches (crawl_id, frontier_id, url, final_url, method, \
-                 request_headers, redirects, status, content_type, etag, last_modified, \
-                 retry_after, content_length, server, content_disposition, started_at, \
-                 connect_ms, ttfb_ms, total_ms, outcome, detail, encoding, encoding_source, \
-                 encoding_errors, body_hash, body_size, body_truncated) VALUES ($1, $2, $3, $4, \
-                 $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, \
-                 $22, $23, $24, $25, $26, $27) RETURNING id"
-        };
-        let fetch = p.fetch;
-        let h = &fetch.headers;
-        let id: i64 = sqlx::query_scalar(sql)
-            .bind(crawl.0)
-            .bind(fetch.frontier.map(|f| f.0))
-            .bind(&fetch.url)
-            .bind(&fetch.final_url)
-            .bind(&fetch.method)
-            .bind(&p.request_headers)
-            .bind(&p.redirects)
-            .bind(fetch.status.map(i32::from))
-            .bind(&h.content_type)
-            .bind(&h.etag)
-            .bind(&h.last_modified)
-            .bind(&h.retry_after)
-            .bind(&h.content_length)
-            .bind(&h.server)
-            .bind(&h.content_disposition)
-            .bind(fetch.timing.started_at)
-            .bind(fetch.timing.connect_ms.map(i32_sat))
-            .bind(fetch.timing.ttfb_ms.map(i32_sat))
-            .bind(fetch.timing.total_ms.map(i32_sat))
-            .bind(fetch.outcome.as_str())
-            .bind(&fetch.detail)
-            .bind(fetch.encoding.as_ref().map(|e| e.name.as_str()))
-            .bind(fetch.encoding.as_ref().map(|e| e.source.as_str()))
-            .bind(fetch.encoding.as_ref().map(|e| e.had_errors))
-            .bind(&p.body_hash)
-            .bind(p.body_size)
-            .bind(fetch.body_truncated)
-            .fetch_one(&mut *$tx)
-            .await?;
-        let fetch_id = FetchId(id);
-        if let Some(a) = &fetch.attachment {
-            sqlx::query(
-                "INSERT INTO attachment_checks (fetch_id, declared_type, magic_type, size, \
-                     verdict) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(id)
-            .bind(&a.declared_type)
-            .bind(&a.magic_type)
-            .bind(i64::try_from(a.size).unwrap_or(i64::MAX))
-            .bind(a.verdict.as_str())
-            .execute(&mut *$tx)
-            .await?;
-        }
-        Batch::insert_links(&mut *$tx, crawl, fetch_id, p.links).await?;
-        fetch_id
-    }};
-}
-
-/// A body as stored: codec and compressed bytes.
-type Compressed = (Codec, Vec<u8>);
-
-/// A fetch ready to write: body hashed and compressed, JSON fields serialised.
-struct Prepared<'a> {
-    fetch: &'a FetchRecord,
-    links: &'a [NewLink],
-    new_urls: &'a [NewUrl],
-    /// (sha256, raw length, compressed form unless the store already has it)
-    body: Option<(String, usize, Option<Compressed>)>,
-    body_hash: Option<String>,
-    body_size: Option<i64>,
-    request_headers: String,
-    redirects: String,
-}
+mod write;
+pub use write::PreparedRecord;
 
 impl Store {
     /// Opens (creating if needed) the store at `target`: a SQLite file path (or `sqlite:` URL)
@@ -322,10 +236,12 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(BUSY_TIMEOUT)
             .foreign_keys(true);
+        // The writer's page cache holds the frontier and link indexes a crawl keeps updating;
+        // at SQLite's default (2 MB) every insert re-read index pages from the file.
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(ACQUIRE_TIMEOUT)
-            .connect_with(opts.clone())
+            .connect_with(opts.clone().pragma("cache_size", WRITER_CACHE))
             .await
             .map_err(open_err)?;
         SQLITE_MIGRATOR.run(&writer).await?;
@@ -496,18 +412,6 @@ impl Store {
 
     // ---- frontier -----------------------------------------------------------------------
 
-    /// Adds URLs to the crawl's frontier as pending, skipping any the crawl already has
-    /// (whatever their state). Returns how many were new.
-    pub async fn enqueue(&self, crawl: CrawlId, urls: &[NewUrl]) -> Result<u64, StoreError> {
-        let now = Utc::now();
-        on_db!(self, writer, |pool, pg| {
-            let mut tx = begin_write!(pool, pg);
-            let n = Batch::insert_new_urls(&mut *tx, crawl, urls, None, now).await?;
-            tx.commit().await?;
-            Ok(n)
-        })
-    }
-
     /// Takes up to `n` pending rows (shallowest first, then in discovery order) and marks them
     /// in progress. On PostgreSQL concurrent claimers skip each other's rows (`SKIP LOCKED`).
     pub async fn claim(&self, crawl: CrawlId, n: u32) -> Result<Vec<FrontierItem>, StoreError> {
@@ -585,157 +489,6 @@ impl Store {
     }
 
     // ---- fetches ------------------------------------------------------------------------
-
-    /// Records one fetch in ONE transaction: its body (deduplicated by sha256), the fetch row,
-    /// its attachment check, its `links`, the `new_urls` it discovered (inserted if absent,
-    /// `from_fetch` set to this fetch), and its frontier row marked done. Either all of it is
-    /// stored or none of it.
-    pub async fn record(
-        &self,
-        crawl: CrawlId,
-        fetch: &FetchRecord,
-        links: &[NewLink],
-        new_urls: &[NewUrl],
-    ) -> Result<FetchId, StoreError> {
-        let prepared = [self.prepare(fetch, links, new_urls).await?];
-        let ids = self.write_records(crawl, &prepared).await?;
-        ids.into_iter()
-            .next()
-            .ok_or_else(|| StoreError::Corrupt("记录未返回编号".into()))
-    }
-
-    /// [`Store::record`] for many fetches in ONE transaction: all are stored or none (a
-    /// `NotOpen` item fails the whole batch). Fewer, larger transactions: the single SQLite
-    /// writer spends its time writing instead of handing over between tasks.
-    pub async fn record_batch(
-        &self,
-        crawl: CrawlId,
-        items: &[(FetchRecord, Vec<NewLink>, Vec<NewUrl>)],
-    ) -> Result<Vec<FetchId>, StoreError> {
-        let mut prepared = Vec::with_capacity(items.len());
-        for (fetch, links, new_urls) in items {
-            prepared.push(self.prepare(fetch, links, new_urls).await?);
-        }
-        self.write_records(crawl, &prepared).await
-    }
-
-    /// Hashes and compresses before taking the write lock, so the single writer only writes.
-    async fn prepare<'a>(
-        &self,
-        fetch: &'a FetchRecord,
-        links: &'a [NewLink],
-        new_urls: &'a [NewUrl],
-    ) -> Result<Prepared<'a>, StoreError> {
-        let body = match &fetch.body {
-            Some(raw) => {
-                let hash = body::sha256_hex(raw);
-                let compressed = if self.has_body(&hash).await? {
-                    None
-                } else {
-                    Some(body::compress(raw)?)
-                };
-                Some((hash, raw.len(), compressed))
-            }
-            None => None,
-        };
-        let body_hash = match &body {
-            Some((hash, _, _)) => Some(hash.clone()),
-            None => fetch.unchanged_hash.clone(),
-        };
-        Ok(Prepared {
-            fetch,
-            links,
-            new_urls,
-            body_size: body.as_ref().map(|(_, len, _)| *len as i64),
-            body,
-            body_hash,
-            request_headers: to_json(&fetch.request_headers)?,
-            redirects: to_json(&fetch.redirects)?,
-        })
-    }
-
-    /// Writes prepared fetches in one transaction. Rows other transactions may also touch
-    /// (bodies by hash, frontier URLs, frontier rows) are written in one global order — sorted
-    /// by key — so concurrent batches on PostgreSQL wait for each other instead of
-    /// deadlocking; then the frontier rows are marked done, last, so a refusal there rolls
-    /// back everything.
-    async fn write_records(
-        &self,
-        crawl: CrawlId,
-        prepared: &[Prepared<'_>],
-    ) -> Result<Vec<FetchId>, StoreError> {
-        let now = Utc::now();
-        let mut bodies: Vec<(&str, usize, &Compressed)> = prepared
-            .iter()
-            .filter_map(|p| match &p.body {
-                Some((hash, len, Some(c))) => Some((hash.as_str(), *len, c)),
-                _ => None,
-            })
-            .collect();
-        bodies.sort_by(|a, b| a.0.cmp(b.0));
-        bodies.dedup_by(|a, b| a.0 == b.0);
-        let mut frontier: Vec<FrontierId> =
-            prepared.iter().filter_map(|p| p.fetch.frontier).collect();
-        frontier.sort();
-        on_db!(self, writer, |pool, pg| {
-            let mut tx = begin_write!(pool, pg);
-            for (hash, len, (codec, data)) in &bodies {
-                sqlx::query(
-                    "INSERT INTO bodies (hash, codec, raw_size, data) VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT (hash) DO NOTHING",
-                )
-                .bind(*hash)
-                .bind(codec.as_str())
-                .bind(*len as i64)
-                .bind(data)
-                .execute(&mut *tx)
-                .await?;
-            }
-            let mut ids = Vec::with_capacity(prepared.len());
-            let mut found = Vec::new();
-            for p in prepared {
-                let id = record_in_tx!(tx, pg, crawl, p);
-                found.extend(p.new_urls.iter().map(|u| NewUrl {
-                    from_fetch: Some(id),
-                    ..u.clone()
-                }));
-                ids.push(id);
-            }
-            // stable: for a URL found twice, the first finder stays its discoverer
-            found.sort_by(|a, b| a.url.cmp(&b.url));
-            Batch::insert_new_urls(&mut *tx, crawl, &found, None, now).await?;
-            for row in &frontier {
-                let done = sqlx::query(
-                    "UPDATE frontier SET state = 'done', done_at = $3 \
-                     WHERE id = $1 AND crawl_id = $2 AND state <> 'done'",
-                )
-                .bind(row.0)
-                .bind(crawl.0)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                if done.rows_affected() == 0 {
-                    // Dropping `tx` rolls back: one frontier row gets exactly one record.
-                    return Err(StoreError::NotOpen {
-                        crawl,
-                        frontier: *row,
-                    });
-                }
-            }
-            tx.commit().await?;
-            Ok(ids)
-        })
-    }
-
-    async fn has_body(&self, hash: &str) -> Result<bool, StoreError> {
-        on_db!(self, reader, |pool, pg| {
-            let found: Option<i32> = sqlx::query_scalar("SELECT 1 FROM bodies WHERE hash = $1")
-                .bind(hash)
-                .fetch_optional(pool)
-                .await?;
-            Ok(found.is_some())
-        })
-    }
 
     /// Validators for a conditional GET of `url`: from its newest fetch, in any crawl, that
     /// got the page (`fetched`) or confirmed it unchanged (`not_modified`; for a 304 the
@@ -937,163 +690,6 @@ impl Store {
             }
             Ok(out)
         })
-    }
-}
-
-/// The statements whose best form differs per backend: one statement per row on SQLite (no
-/// round trip, prepared once), one `UNNEST` batch on PostgreSQL (each statement is a round trip).
-trait Batch {
-    async fn insert_new_urls(
-        &mut self,
-        crawl: CrawlId,
-        urls: &[NewUrl],
-        from_override: Option<FetchId>,
-        now: DateTime<Utc>,
-    ) -> Result<u64, StoreError>;
-
-    async fn insert_links(
-        &mut self,
-        crawl: CrawlId,
-        fetch: FetchId,
-        links: &[NewLink],
-    ) -> Result<(), StoreError>;
-}
-
-// SQLite: one statement per batch too, the rows passed as one JSON array and unpacked by
-// `json_each` (built into SQLite). Measured: 546 records/s with one statement per row, see
-// docs/store.md for the figures with this.
-impl Batch for SqliteConnection {
-    async fn insert_new_urls(
-        &mut self,
-        crawl: CrawlId,
-        urls: &[NewUrl],
-        from_override: Option<FetchId>,
-        now: DateTime<Utc>,
-    ) -> Result<u64, StoreError> {
-        if urls.is_empty() {
-            return Ok(0);
-        }
-        let rows: Vec<(&str, i32, Option<i64>, &str)> = urls
-            .iter()
-            .map(|u| {
-                (
-                    u.url.as_str(),
-                    i32_sat(u.depth),
-                    from_override.or(u.from_fetch).map(|f| f.0),
-                    u.purpose.as_str(),
-                )
-            })
-            .collect();
-        let done = sqlx::query(
-            "INSERT INTO frontier (crawl_id, url, depth, from_fetch, purpose, state, added_at) \
-             SELECT $1, value ->> 0, value ->> 1, value ->> 2, value ->> 3, 'pending', $3 \
-             FROM json_each($2) WHERE true ORDER BY key \
-             ON CONFLICT (crawl_id, url) DO NOTHING",
-        )
-        .bind(crawl.0)
-        .bind(to_json(&rows)?)
-        .bind(now)
-        .execute(&mut *self)
-        .await?;
-        Ok(done.rows_affected())
-    }
-
-    async fn insert_links(
-        &mut self,
-        crawl: CrawlId,
-        fetch: FetchId,
-        links: &[NewLink],
-    ) -> Result<(), StoreError> {
-        if links.is_empty() {
-            return Ok(());
-        }
-        let rows: Vec<(&str, Option<&str>, &str)> = links
-            .iter()
-            .map(|l| (l.to_url.as_str(), l.text.as_deref(), l.kind.as_str()))
-            .collect();
-        sqlx::query(
-            "INSERT INTO links (crawl_id, from_fetch, to_url, text, kind) \
-             SELECT $1, $2, value ->> 0, value ->> 1, value ->> 2 \
-             FROM json_each($3) ORDER BY key",
-        )
-        .bind(crawl.0)
-        .bind(fetch.0)
-        .bind(to_json(&rows)?)
-        .execute(&mut *self)
-        .await?;
-        Ok(())
-    }
-}
-
-impl Batch for PgConnection {
-    async fn insert_new_urls(
-        &mut self,
-        crawl: CrawlId,
-        urls: &[NewUrl],
-        from_override: Option<FetchId>,
-        now: DateTime<Utc>,
-    ) -> Result<u64, StoreError> {
-        if urls.is_empty() {
-            return Ok(0);
-        }
-        let mut url = Vec::with_capacity(urls.len());
-        let mut depth = Vec::with_capacity(urls.len());
-        let mut from = Vec::with_capacity(urls.len());
-        let mut purpose = Vec::with_capacity(urls.len());
-        for u in urls {
-            url.push(u.url.as_str());
-            depth.push(i32_sat(u.depth));
-            from.push(from_override.or(u.from_fetch).map(|f| f.0));
-            purpose.push(u.purpose.as_str());
-        }
-        let done = sqlx::query(
-            "INSERT INTO frontier (crawl_id, url, depth, from_fetch, purpose, state, added_at) \
-             SELECT $1, u.url, u.depth, u.from_fetch, u.purpose, 'pending', $6 \
-             FROM UNNEST($2::text[], $3::int4[], $4::int8[], $5::text[]) WITH ORDINALITY \
-                  AS u(url, depth, from_fetch, purpose, n) \
-             ORDER BY u.n \
-             ON CONFLICT (crawl_id, url) DO NOTHING",
-        )
-        .bind(crawl.0)
-        .bind(&url)
-        .bind(&depth)
-        .bind(&from)
-        .bind(&purpose)
-        .bind(now)
-        .execute(&mut *self)
-        .await?;
-        Ok(done.rows_affected())
-    }
-
-    async fn insert_links(
-        &mut self,
-        crawl: CrawlId,
-        fetch: FetchId,
-        links: &[NewLink],
-    ) -> Result<(), StoreError> {
-        if links.is_empty() {
-            return Ok(());
-        }
-        let (mut to, mut text, mut kind) = (Vec::new(), Vec::new(), Vec::new());
-        for l in links {
-            to.push(l.to_url.as_str());
-            text.push(l.text.as_deref());
-            kind.push(l.kind.as_str());
-        }
-        sqlx::query(
-            "INSERT INTO links (crawl_id, from_fetch, to_url, text, kind) \
-             SELECT $1, $2, l.to_url, l.text, l.kind \
-             FROM UNNEST($3::text[], $4::text[], $5::text[]) WITH ORDINALITY \
-                  AS l(to_url, text, kind, n) ORDER BY l.n",
-        )
-        .bind(crawl.0)
-        .bind(fetch.0)
-        .bind(&to)
-        .bind(&text)
-        .bind(&kind)
-        .execute(&mut *self)
-        .await?;
-        Ok(())
     }
 }
 

@@ -55,6 +55,7 @@ contract_tests!(
     paging_streams_a_whole_crawl,
     concurrent_records_all_land,
     record_batch_is_one_transaction,
+    a_large_shuffled_batch_keeps_each_fetch_with_its_own_rows,
     concurrent_batches_sharing_urls_and_bodies_do_not_deadlock,
 );
 
@@ -833,4 +834,74 @@ async fn concurrent_batches_sharing_urls_and_bodies_do_not_deadlock(store: &Stor
     );
     assert_eq!(store.frontier_counts(c).await.unwrap(), (0, 0, 104));
     assert_eq!(store.body_stats().await.unwrap().0, 3);
+}
+
+/// A batch longer than one multi-row statement, in no particular frontier order, with an
+/// attachment check on some: each returned id must be the fetch of the item at its position,
+/// carrying that item's links, attachment check and discovered URL.
+async fn a_large_shuffled_batch_keeps_each_fetch_with_its_own_rows(store: &Store) {
+    let c = store
+        .create_crawl("http://s/", &serde_json::json!({}))
+        .await
+        .unwrap();
+    let urls: Vec<NewUrl> = (0..150)
+        .map(|i| new_url(&format!("http://s/p{i}"), 0))
+        .collect();
+    store.enqueue(c, &urls).await.unwrap();
+    let mut items = store.claim(c, 150).await.unwrap();
+    assert_eq!(items.len(), 150);
+    // out of frontier order: reversed, then rotated
+    items.reverse();
+    items.rotate_left(61);
+    let batch: Vec<PreparedRecord> = items
+        .iter()
+        .enumerate()
+        .map(|(n, item)| {
+            let mut rec = page_fetch(Some(item.id), &item.url, format!("正文 {n}").as_bytes());
+            if n % 7 == 0 {
+                rec.attachment = Some(AttachmentCheck {
+                    declared_type: Some("application/msword".into()),
+                    magic_type: Some("application/x-ole-storage".into()),
+                    size: n as u64,
+                    verdict: AttachmentVerdict::Ok,
+                });
+            }
+            let child = format!("{}/c", item.url);
+            PreparedRecord::new(
+                rec,
+                vec![link(&child, &format!("子页 {n}"), LinkKind::Anchor)],
+                vec![new_url(&child, 1)],
+            )
+            .unwrap()
+        })
+        .collect();
+    let ids = store.record_prepared(c, &batch).await.unwrap();
+    assert_eq!(ids.len(), items.len());
+    for (n, (id, item)) in ids.iter().zip(&items).enumerate() {
+        let f = store.fetch(*id).await.unwrap().unwrap();
+        assert_eq!(f.url, item.url, "position {n}");
+        assert_eq!(f.frontier, Some(item.id));
+        assert_eq!(
+            f.attachment.map(|a| a.size),
+            (n % 7 == 0).then_some(n as u64),
+            "attachment check of position {n}"
+        );
+        let links = store.links_from(*id).await.unwrap();
+        assert_eq!(links.len(), 1);
+        assert_eq!(links[0].to_url, format!("{}/c", item.url));
+        assert_eq!(links[0].text.as_deref(), Some(format!("子页 {n}").as_str()));
+        let body = store.body(f.body_hash.as_deref().unwrap()).await.unwrap();
+        assert_eq!(body.unwrap(), format!("正文 {n}").into_bytes());
+    }
+    let children = store.claim(c, 1000).await.unwrap();
+    assert_eq!(children.len(), 150);
+    for child in &children {
+        let parent = child.from_fetch.unwrap();
+        let f = store.fetch(parent).await.unwrap().unwrap();
+        assert_eq!(
+            child.url,
+            format!("{}/c", f.url),
+            "discovered by its own page"
+        );
+    }
 }
