@@ -604,10 +604,13 @@ impl Shared {
 }
 
 /// Frontier rows claimed per store transaction.
-const CLAIM_CHUNK: u64 = 64;
+const CLAIM_CHUNK: u64 = 256;
 
-/// Fetches committed per store transaction at most.
-const RECORD_BATCH: usize = 64;
+/// Fetches committed per store transaction at most. Every commit rewrites the index pages it
+/// touched (the frontier's and the link graph's URL indexes are keyed at random), so fewer,
+/// larger commits write less: 64 → 256 took the 50k-page crawl from ~23 s to ~19 s. What a
+/// kill loses is only what was not committed, and `--resume` fetches that again.
+const RECORD_BATCH: usize = 256;
 
 /// A fetch ready to be recorded.
 struct Done {
