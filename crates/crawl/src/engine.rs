@@ -280,9 +280,15 @@ impl Crawler {
             }
             if tasks.is_empty() {
                 // Nothing in flight: the crawl is over once the recorder has committed every
-                // fetch (their new URLs may refill the frontier).
-                if sh.unrecorded.load(Ordering::SeqCst) == 0 {
-                    break;
+                // fetch AND the frontier came back dry after the last commit. A commit that
+                // landed after the last claim may have queued new URLs: claim again.
+                let unrecorded = sh.unrecorded.load(Ordering::SeqCst);
+                if unrecorded == 0 {
+                    let committed = self.stats.fetched.load(Ordering::SeqCst);
+                    if run_is_over(budget, dry_at, committed) {
+                        break;
+                    }
+                    continue;
                 }
                 if recorder.is_finished() {
                     return Err(recorder_error(&mut recorder).await);
@@ -603,6 +609,14 @@ impl Shared {
     }
 }
 
+/// Whether a run with no fetch in flight and nothing left to commit is over: its budget
+/// (`--max-pages`) is spent, or the frontier came back dry (`dry_at`: the commit count when a
+/// claim last came back short) and nothing was committed since. A commit after that claim may
+/// have queued new URLs, so the loop must claim once more.
+fn run_is_over(budget: Option<u64>, dry_at: Option<u64>, committed: u64) -> bool {
+    budget == Some(0) || dry_at == Some(committed)
+}
+
 /// Frontier rows claimed per store transaction.
 const CLAIM_CHUNK: u64 = 256;
 
@@ -672,5 +686,22 @@ fn outcome_label(o: &Outcome) -> String {
         Outcome::RateLimited { .. } => "被限流，未能核实".into(),
         Outcome::TooLarge { .. } => "超过大小上限，未能核实".into(),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::run_is_over;
+
+    /// The race a 50k-page crawl into PostgreSQL once lost: the claim came back dry, then the
+    /// recorder committed a page whose links refilled the frontier, then the loop found
+    /// nothing in flight. Stopping there left URLs pending.
+    #[test]
+    fn a_commit_after_the_last_dry_claim_keeps_the_run_going() {
+        assert!(!run_is_over(None, Some(10), 11));
+        assert!(!run_is_over(Some(5), Some(10), 11));
+        assert!(!run_is_over(None, None, 0), "never claimed yet");
+        assert!(run_is_over(None, Some(11), 11));
+        assert!(run_is_over(Some(0), Some(10), 11), "--max-pages reached");
     }
 }
