@@ -20,19 +20,30 @@ if [ -z "${KAOHE:-}" ]; then
 fi
 
 WORK="$(mktemp -d /tmp/kaohe-bench.XXXXXX)"
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-"$KAOHE" demo-site serve --addr "127.0.0.1:$PORT" --pages "$PAGES" >"$WORK/serve.log" 2>&1 &
-SERVER=$!
-trap 'kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 100); do
-  curl -sf -o /dev/null "http://127.0.0.1:$PORT/robots.txt" 2>/dev/null && break
-  sleep 0.1
-done
-URL="http://127.0.0.1:$PORT/"
+SERVER=""
+stop_server() {
+  if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; fi
+  SERVER=""
+}
+trap 'stop_server; rm -rf "$WORK"' EXIT
+# Each crawler gets a fresh server: the sample portal's flaky paths answer 5xx only on the
+# first request of a server's life, and both crawlers must see the same site.
+start_server() {
+  stop_server
+  PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  "$KAOHE" demo-site serve --addr "127.0.0.1:$PORT" --pages "$PAGES" >"$WORK/serve.log" 2>&1 &
+  SERVER=$!
+  for _ in $(seq 1 100); do
+    curl -sf -o /dev/null "http://127.0.0.1:$PORT/robots.txt" 2>/dev/null && break
+    sleep 0.1
+  done
+  URL="http://127.0.0.1:$PORT/"
+}
 
 rss_mb() { awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2/1024}' "$1"; }
 wall_s() { awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; printf "%.2f", s}' "$1"; }
 
+start_server
 echo "== kaohe crawl $URL --rate 0 --concurrency $CONC (sample portal, $PAGES pages)"
 /usr/bin/time -v -o "$WORK/kaohe.time" "$KAOHE" crawl "$URL" --db "$WORK/bench.sqlite" \
   --rate 0 --concurrency "$CONC" >"$WORK/kaohe.out" 2>"$WORK/kaohe.err"
@@ -44,8 +55,7 @@ K_WALL="$(wall_s "$WORK/kaohe.time")"
 K_RSS="$(rss_mb "$WORK/kaohe.time")"
 K_DB="$(du -sm "$WORK"/bench.sqlite* | awk '{s+=$1} END {print s}')"
 
-# The demo server answers its flaky paths with 5xx only on the first request of its life; both
-# crawlers see the same site otherwise (wget would retry those anyway).
+start_server
 echo "== wget --mirror $URL"
 mkdir -p "$WORK/wget"
 /usr/bin/time -v -o "$WORK/wget.time" wget --mirror --no-verbose --no-host-directories \
