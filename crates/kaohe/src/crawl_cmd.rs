@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
-use crawl::Url;
 use crawl::store::Store;
 use crawl::{CrawlOptions, Crawler, Report};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -55,7 +54,7 @@ pub struct CrawlArgs {
 }
 
 pub fn run(args: CrawlArgs) -> anyhow::Result<ExitCode> {
-    let seed = Url::parse(&args.url).with_context(|| format!("网址无效：{}", args.url))?;
+    let seed = crate::parse_url(&args.url)?;
     if !matches!(seed.scheme(), "http" | "https") {
         anyhow::bail!("只能抓取 http:// 或 https:// 网址：{}", args.url);
     }
@@ -179,5 +178,5 @@ fn print_summary(r: &Report, args: &CrawlArgs) {
             r.pending
         );
     }
-    println!("  快照库：{}", args.db);
+    println!("  快照库：{}", store::redact(&args.db));
 }

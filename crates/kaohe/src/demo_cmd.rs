@@ -174,6 +174,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     println!(
         "下一步：考核评估（栏目对应指标、逐条扣分及证据、报告）在后续版本中由本命令直接完成。"
     );
+    let db = store::redact(&db);
     println!("快照库：{db}（可用 kaohe snapshot list --db {db} 查看）");
     Ok(ExitCode::SUCCESS)
 }

@@ -53,7 +53,7 @@ pub fn run(args: InspectArgs) -> anyhow::Result<ExitCode> {
         let path = Path::new(&args.target);
         let bytes = read_file(path)?;
         let url = match &args.url {
-            Some(u) => Url::parse(u).with_context(|| format!("网址无效：{u}"))?,
+            Some(u) => crate::parse_url(u)?,
             None => file_url(path)?,
         };
         let plain = args.text
@@ -88,7 +88,7 @@ fn file_url(path: &Path) -> anyhow::Result<Url> {
 
 /// One GET, following redirects; the final URL, the body and the Content-Type.
 fn fetch(target: &str) -> anyhow::Result<(Url, Vec<u8>, Option<String>)> {
-    let url = Url::parse(target).with_context(|| format!("网址无效：{target}"))?;
+    let url = crate::parse_url(target)?;
     let client = reqwest::blocking::Client::builder()
         .timeout(TIMEOUT)
         .user_agent(concat!("kaohe/", env!("CARGO_PKG_VERSION"), " (inspect)"))

@@ -72,8 +72,42 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("错误：{e:#}");
+            eprintln!("错误：{}", error_text(&e));
             ExitCode::from(2)
         }
     }
+}
+
+/// The error and its causes on one line, each cause once: many errors already quote their
+/// source in their own message, and `{:#}` would repeat it.
+fn error_text(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let part = cause.to_string();
+        if text.contains(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push('：');
+        }
+        text.push_str(&part);
+    }
+    text
+}
+
+/// A URL the user typed, or a Chinese error saying what is wrong with it (url's own messages
+/// are English).
+pub(crate) fn parse_url(text: &str) -> anyhow::Result<url::Url> {
+    use url::ParseError as E;
+    url::Url::parse(text).map_err(|e| {
+        let why = match e {
+            E::RelativeUrlWithoutBase => "缺少 http:// 或 https:// 开头",
+            E::EmptyHost => "缺少主机名",
+            E::InvalidPort => "端口号无效",
+            E::InvalidIpv4Address | E::InvalidIpv6Address => "IP 地址无效",
+            E::InvalidDomainCharacter | E::IdnaError => "域名中有无效字符",
+            _ => "格式不对",
+        };
+        anyhow::anyhow!("网址无效：{text}（{why}；应为完整网址，如 http://www.leiyang.gov.cn/）")
+    })
 }

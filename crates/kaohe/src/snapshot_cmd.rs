@@ -85,6 +85,7 @@ async fn list(db: &str) -> anyhow::Result<ExitCode> {
     let crawls = store.list_crawls().await?;
     let (bodies, raw, stored) = store.body_stats().await?;
     store.close().await;
+    let db = store::redact(db);
     if crawls.is_empty() {
         println!("快照库 {db} 中还没有抓取任务。用 kaohe crawl URL 开始抓取。");
         return Ok(ExitCode::SUCCESS);

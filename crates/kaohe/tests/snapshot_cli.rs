@@ -253,3 +253,57 @@ fn a_missing_store_is_an_error_not_a_new_file() {
         "nothing written"
     );
 }
+
+/// A file that is not a store, a directory that does not exist, a database server that is not
+/// there, a URL without its scheme: one Chinese line each, the cause said once, no English
+/// driver text, no password.
+#[test]
+fn a_store_that_does_not_open_says_why_in_chinese() {
+    let dir = TempDir::new("broken");
+    std::fs::write(
+        dir.path().join("notes.sqlite"),
+        "这不是数据库。".repeat(300),
+    )
+    .unwrap();
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["snapshot", "list", "--db", "notes.sqlite"],
+            "notes.sqlite：这不是 SQLite 数据库文件",
+        ),
+        (
+            &[
+                "crawl",
+                "http://127.0.0.1:9/",
+                "--db",
+                "no/such/dir/k.sqlite",
+            ],
+            "目录不存在",
+        ),
+        // nobody listens on port 1
+        (
+            &[
+                "snapshot",
+                "list",
+                "--db",
+                "postgres://kaohe:s3cret-pw@127.0.0.1:1/kaohe",
+            ],
+            "postgres://kaohe:***@127.0.0.1:1/kaohe：连接被拒绝",
+        ),
+        (
+            &["crawl", "www.leiyang.gov.cn"],
+            "缺少 http:// 或 https:// 开头",
+        ),
+    ];
+    for (args, want) in cases {
+        let out = kaohe().current_dir(dir.path()).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let e = String::from_utf8(out.stderr).unwrap();
+        assert!(e.starts_with("错误：") && e.contains(want), "{args:?}: {e}");
+        assert_eq!(e.lines().count(), 1, "{e}");
+        assert!(
+            !e.contains("error returned") && !e.contains("s3cret-pw"),
+            "{e}"
+        );
+    }
+    assert!(!dir.path().join("no").exists());
+}

@@ -46,12 +46,14 @@
 
 pub mod body;
 mod model;
+mod open_error;
 mod store;
 pub mod warc;
 
 /// The public types use chrono's `DateTime<Utc>`; re-exported so callers use the same version.
 pub use chrono;
 pub use model::*;
+pub use open_error::redact;
 pub use store::{PreparedRecord, Store};
 
 /// Everything that can go wrong in the store. Messages are Chinese: they reach the user as is.
@@ -63,12 +65,10 @@ pub enum StoreError {
     /// The database file does not exist (read-only commands never create one).
     #[error("数据库文件 {path} 不存在（可用 --db 或环境变量 KAOHE_DB 指定）")]
     Missing { path: String },
-    #[error("无法打开数据库 {target}：{source}")]
-    Open {
-        target: String,
-        #[source]
-        source: sqlx::Error,
-    },
+    /// `target` has its password masked; `reason` is Chinese where the cause is a common one
+    /// (no such database, wrong password, nothing listening, an unreadable file).
+    #[error("无法打开数据库 {target}：{reason}")]
+    Open { target: String, reason: String },
     #[error("数据库迁移失败：{0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("数据库操作失败：{0}")]

@@ -194,9 +194,9 @@ impl Store {
     }
 
     async fn open_with(target: &str, create: bool) -> Result<Store, StoreError> {
-        let open_err = |source| StoreError::Open {
-            target: target.to_string(),
-            source,
+        let open_err = |e: sqlx::Error| StoreError::Open {
+            target: crate::redact(target),
+            reason: crate::open_error::reason(&e),
         };
         if target.starts_with("postgres://") || target.starts_with("postgresql://") {
             let opts = PgConnectOptions::from_str(target).map_err(open_err)?;

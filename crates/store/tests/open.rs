@@ -36,7 +36,33 @@ async fn bad_targets_are_clear_errors() {
     let err = Store::open("postgres://postgres@127.0.0.1:1/test")
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("无法打开数据库"), "{err}");
+    assert!(err.to_string().contains("连接被拒绝"), "{err}");
+}
+
+/// The usual PostgreSQL mistakes, said in Chinese with the password masked. (This machine's
+/// server trusts loopback, so a wrong password cannot be provoked here; an unknown role and a
+/// missing database can.)
+#[tokio::test]
+async fn postgres_mistakes_are_said_in_chinese() {
+    let Ok(base) = std::env::var("KAOHE_TEST_POSTGRES_URL") else {
+        eprintln!("skipped on PostgreSQL: KAOHE_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    let Some((scheme, rest)) = base.split_once("://") else {
+        panic!("KAOHE_TEST_POSTGRES_URL is not a URL: {base}");
+    };
+    let host_and_db = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+    let host = host_and_db.split('/').next().unwrap();
+    let no_db = format!("{scheme}://postgres:pw-9431@{host}/kaohe_no_such_db");
+    let err = Store::open(&no_db).await.unwrap_err().to_string();
+    assert!(err.contains("数据库不存在"), "{err}");
+    assert!(
+        err.contains("postgres:***@") && !err.contains("pw-9431"),
+        "{err}"
+    );
+    let no_role = format!("{scheme}://kaohe_no_such_role@{host}/postgres");
+    let err = Store::open(&no_role).await.unwrap_err().to_string();
+    assert!(err.contains("拒绝了该用户的连接"), "{err}");
 }
 
 #[tokio::test]

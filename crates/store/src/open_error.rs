@@ -1,0 +1,92 @@
+//! What a user sees when a store does not open: the target with its password masked, and the
+//! cause in Chinese where it is one of the usual ones. The driver's own (English) text is kept
+//! for anything else, so no cause is hidden.
+
+use std::io::ErrorKind;
+
+/// `target` fit to print: the password of a `postgres://user:password@host/db` URL becomes
+/// `***`. Anything else is returned as it is.
+pub fn redact(target: &str) -> String {
+    let Some(scheme_end) = target.find("://") else {
+        return target.to_string();
+    };
+    let rest = &target[scheme_end + 3..];
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    let Some(at) = authority.rfind('@') else {
+        return target.to_string();
+    };
+    let Some(colon) = authority[..at].find(':') else {
+        return target.to_string();
+    };
+    format!(
+        "{}{}:***{}",
+        &target[..scheme_end + 3],
+        &authority[..colon],
+        &rest[at..]
+    )
+}
+
+/// The cause of a failed open, in Chinese with what to do where we know it.
+pub(crate) fn reason(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            match code.as_ref() {
+                "3D000" => {
+                    return "数据库不存在：请先创建（如 createdb 库名），或检查地址中的库名".into();
+                }
+                "28P01" => return "用户名或密码错误：请检查地址中的用户名和密码".into(),
+                "28000" => {
+                    return "服务器拒绝了该用户的连接：请检查用户名，或服务器的 pg_hba.conf".into();
+                }
+                _ => {}
+            }
+            // SQLite's extended result codes keep the primary code in the low byte.
+            match code.parse::<i32>().map(|c| c & 0xff) {
+                Ok(14) => "无法打开数据库文件：目录不存在，或没有读写权限".into(),
+                Ok(26) => "这不是 SQLite 数据库文件（或文件已损坏）".into(),
+                Ok(8) => "数据库文件只读：请检查文件权限".into(),
+                _ => db.message().to_string(),
+            }
+        }
+        sqlx::Error::Io(io) => match io.kind() {
+            ErrorKind::ConnectionRefused => {
+                "连接被拒绝：该地址和端口上没有运行数据库服务器（PostgreSQL 是否已启动？）".into()
+            }
+            ErrorKind::TimedOut => "连接超时：数据库服务器没有响应".into(),
+            ErrorKind::NotFound => "找不到数据库服务器：请检查主机名".into(),
+            _ => format!("网络错误：{io}"),
+        },
+        sqlx::Error::PoolTimedOut => "连接数据库超时".into(),
+        sqlx::Error::Configuration(c) => format!("数据库地址有误：{c}"),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_are_masked_and_nothing_else_changes() {
+        assert_eq!(
+            redact("postgres://kaohe:s3cret@db.local:5432/kaohe?sslmode=disable"),
+            "postgres://kaohe:***@db.local:5432/kaohe?sslmode=disable"
+        );
+        assert_eq!(
+            redact("postgresql://u:p@ss:w@h/db"),
+            "postgresql://u:***@h/db",
+            "a password with @ in it"
+        );
+        for kept in [
+            "postgres://postgres@127.0.0.1:5432/test",
+            "postgres://h/db",
+            "/tmp/kaohe.sqlite",
+            "sqlite:k.sqlite",
+            "",
+        ] {
+            assert_eq!(redact(kept), kept);
+        }
+    }
+}
