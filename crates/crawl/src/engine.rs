@@ -143,6 +143,10 @@ pub struct Report {
     pub traps: BTreeMap<&'static str, u64>,
     /// robots.txt per origin: status (None = unreachable), Crawl-delay applied.
     pub robots: Vec<(String, Option<u16>, Option<Duration>)>,
+    /// What became of the seed (the home page) in this run, when it was fetched in it: its
+    /// verdict and what happened, in Chinese. A seed that is not *ok* means the run has no
+    /// portal to show for itself.
+    pub seed: Option<(Verdict, String)>,
     /// URLs still pending (stopped by --max-pages).
     pub pending: u64,
     pub elapsed: Duration,
@@ -170,6 +174,7 @@ struct Shared {
     traps: Mutex<BTreeMap<&'static str, u64>>,
     outcomes: Mutex<BTreeMap<&'static str, (String, u64)>>,
     robots_recorded: Mutex<HashSet<String>>,
+    seed: Mutex<Option<(Verdict, String)>>,
     /// Whether the store holds other crawls (only then can a URL have validators for a
     /// conditional GET; a first crawl skips the look-up).
     history: bool,
@@ -240,6 +245,7 @@ impl Crawler {
             traps: Mutex::new(BTreeMap::new()),
             outcomes: Mutex::new(BTreeMap::new()),
             robots_recorded: Mutex::new(HashSet::new()),
+            seed: Mutex::new(None),
             enqueued: Mutex::new(HashSet::from([Box::from(seed.as_str())])),
             history,
             unrecorded: AtomicU64::new(0),
@@ -363,6 +369,7 @@ impl Crawler {
                 .clone(),
             traps: sh.traps.lock().unwrap_or_else(|e| e.into_inner()).clone(),
             robots: robot_rows,
+            seed: sh.seed.lock().unwrap_or_else(|e| e.into_inner()).clone(),
             pending,
             elapsed: t0.elapsed(),
         })
@@ -439,6 +446,10 @@ impl Shared {
                 .add_host(h);
         }
         self.record_robots_once(&url).await?;
+        if item.depth == 0 && item.purpose == Purpose::Crawl {
+            *self.seed.lock().unwrap_or_else(|e| e.into_inner()) =
+                Some((f.outcome.verdict(), self.seed_story(&url, &f.outcome).await));
+        }
 
         let follow = item.purpose == Purpose::Crawl
             && expect == Expect::Page
@@ -582,6 +593,21 @@ impl Shared {
             .unwrap_or_else(|e| e.into_inner())
             .entry(t.as_str())
             .or_default() += 1;
+    }
+
+    /// What happened to the seed, with the reason robots.txt could not be read when that was
+    /// it (the seed's own outcome does not say).
+    async fn seed_story(&self, url: &Url, outcome: &Outcome) -> String {
+        if *outcome == Outcome::RobotsUnverified
+            && let Some(f) = self.fetcher.robots(url).await.fetch.as_ref()
+        {
+            let why = match &f.outcome {
+                Outcome::Unreachable { detail } => detail.clone(),
+                other => other.to_string(),
+            };
+            return format!("robots.txt 无法读取（{why}），按禁止抓取处理，未能核实");
+        }
+        outcome.to_string()
     }
 
     /// Stores the robots.txt fetch of `url`'s origin once per run, as evidence of the rules we

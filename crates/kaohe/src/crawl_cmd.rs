@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Args;
 use crawl::store::Store;
-use crawl::{CrawlOptions, Crawler, Report};
+use crawl::{CrawlOptions, Crawler, Report, Verdict};
 use indicatif::{ProgressBar, ProgressStyle};
 
 #[derive(Args)]
@@ -113,7 +113,12 @@ pub fn run(args: CrawlArgs) -> anyhow::Result<ExitCode> {
         anyhow::Ok(result?)
     })?;
     print_summary(&report, &args);
-    Ok(ExitCode::SUCCESS)
+    // A run that could not read the portal's home page has nothing to assess: say so in the
+    // exit code too, for scripts.
+    Ok(match &report.seed {
+        Some((verdict, _)) if *verdict != Verdict::Ok => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    })
 }
 
 pub(crate) fn progress_bar() -> ProgressBar {
@@ -176,6 +181,14 @@ fn print_summary(r: &Report, args: &CrawlArgs) {
         println!(
             "  还有 {} 个网址待抓取（已达 --max-pages 上限），可加 --resume 继续",
             r.pending
+        );
+    }
+    if let Some((verdict, story)) = &r.seed
+        && *verdict != Verdict::Ok
+    {
+        println!(
+            "  注意：首页 {} 未能抓取（{story}），本次没有得到门户的网页。请检查网址、网络和防火墙后重试。",
+            args.url
         );
     }
     println!("  快照库：{}", store::redact(&args.db));

@@ -36,6 +36,8 @@ enum Command {
     /// 解读一个网页：类型、标题、栏目、发布日期、列表条目、办事指南要素和表格
     Inspect(inspect_cmd::InspectArgs),
     /// 抓取门户网站：礼貌抓取（遵守 robots.txt、限速），每次抓取都作为证据存入快照库
+    ///
+    /// 退出码：0 抓取完成；1 首页未能抓取（网址、网络或防火墙的问题，记录仍存入快照库）；2 参数或快照库错误。
     Crawl(crawl_cmd::CrawlArgs),
     /// 查看快照库：抓取任务列表、按结果统计、单个网址的抓取记录，导出 WARC 网页存档
     #[command(subcommand)]
