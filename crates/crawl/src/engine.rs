@@ -21,6 +21,7 @@ use crate::fetch::{Fetch, FetchConfig, Fetcher, Validators};
 use crate::outcome::{Outcome, Verdict};
 use crate::record;
 use crate::robots::origin_key;
+use crate::sitemap;
 
 /// What to crawl and how.
 #[derive(Debug, Clone)]
@@ -456,11 +457,14 @@ impl Shared {
             && self.scope().contains(&f.final_url);
         let (links, new_urls) = if follow {
             match &f.outcome {
-                Outcome::Fetched => self.links(
-                    &f,
-                    f.decoded.as_ref().map(|d| (d.text.as_str(), d.encoding)),
-                    item.depth,
-                ),
+                Outcome::Fetched => match f.body.as_deref().and_then(sitemap::parse) {
+                    Some(map) => self.sitemap_links(&map.locs, item.depth),
+                    None => self.links(
+                        &f,
+                        f.decoded.as_ref().map(|d| (d.text.as_str(), d.encoding)),
+                        item.depth,
+                    ),
+                },
                 // Unchanged since the last crawl: follow the links of the stored body.
                 Outcome::NotModified => match prev.as_ref().and_then(|p| p.body_hash.clone()) {
                     Some(h) => match self.store.body(&h).await? {
@@ -573,6 +577,47 @@ impl Shared {
         (links, new_urls)
     }
 
+    /// The `<loc>`s of a sitemap (or the `Sitemap:` lines of robots.txt) as links, and the
+    /// in-scope ones not seen yet as new URLs. A sitemap index's `<loc>`s are sitemaps
+    /// themselves: they are fetched like pages and recognised by their content.
+    fn sitemap_links(&self, locs: &[String], depth: u32) -> (Vec<NewLink>, Vec<NewUrl>) {
+        let scope = self.scope();
+        let mut links = Vec::new();
+        let mut new_urls = Vec::new();
+        let mut seen = HashSet::new();
+        for loc in locs {
+            let Ok(u) = Url::parse(loc) else { continue };
+            if !matches!(u.scheme(), "http" | "https") {
+                continue;
+            }
+            let u = canon::canonicalize(&u);
+            if !seen.insert(u.to_string()) {
+                continue;
+            }
+            links.push(NewLink {
+                to_url: u.to_string(),
+                text: None,
+                kind: store::LinkKind::Sitemap,
+            });
+            if !scope.contains(&u) {
+                continue;
+            }
+            if let Some(t) = canon::trap(&u, depth + 1, &self.opts.traps) {
+                self.count_trap(t);
+                continue;
+            }
+            if self.first_sight(&u) {
+                new_urls.push(NewUrl {
+                    url: u.to_string(),
+                    depth: depth + 1,
+                    from_fetch: None,
+                    purpose: Purpose::Crawl,
+                });
+            }
+        }
+        (links, new_urls)
+    }
+
     fn scope(&self) -> Scope {
         self.scope.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
@@ -628,8 +673,13 @@ impl Shared {
         }
         let entry = self.fetcher.robots(url).await;
         if let Some(f) = &entry.fetch {
+            // The sitemaps robots.txt names seed the frontier at depth 1, beside the home
+            // page's links: orphan pages are reached, and the crawl is wide from the start.
+            let (links, new_urls) = self.sitemap_links(&entry.sitemaps, 0);
             let rec = record::to_record(None, f, None);
-            self.store.record(self.crawl, &rec, &[], &[]).await?;
+            self.store
+                .record(self.crawl, &rec, &links, &new_urls)
+                .await?;
         }
         Ok(())
     }

@@ -21,7 +21,9 @@
 //!   a semaphore (concurrency) and a schedule (rate, robots.txt Crawl-delay, Retry-After), like
 //!   lychee's host pool. Defaults: 2 in flight and 2 requests per second per host.
 //! - Robots (`robots.rs`): robots.txt per origin via texting_robots; 4xx = allow all,
-//!   5xx/unreachable/challenge = disallow and mark *unverified*.
+//!   5xx/unreachable/challenge = disallow and mark *unverified*. Its `Sitemap:` lines seed the
+//!   frontier; [`sitemap`] reads a fetched sitemap (recognised by its root element, gzipped
+//!   or not) into `<loc>` URLs, which the engine follows instead of HTML links.
 //! - [`Outcome`] (`outcome.rs`) is what a fetch came to (Fetched, NotModified, HttpError,
 //!   SoftNotFound, BadAttachment, Challenged, TimedOut, Unreachable, TooLarge, RedirectLimit,
 //!   RateLimited, RobotsDisallowed, RobotsUnverified, LeftScope); [`Verdict`] says whether it
@@ -56,6 +58,7 @@ pub mod outcome;
 pub mod politeness;
 pub mod record;
 pub mod robots;
+pub mod sitemap;
 
 pub use classify::Expect;
 pub use engine::{CrawlError, CrawlOptions, Crawler, Progress, Report, Stats};

@@ -239,6 +239,8 @@ str_enum!(
         Form = "form",
         /// `<meta http-equiv=refresh>` or a script redirect.
         Refresh = "refresh",
+        /// A `<loc>` of an XML sitemap, or a `Sitemap:` line of robots.txt.
+        Sitemap = "sitemap",
         Other = "other",
     }
 );
@@ -255,6 +257,7 @@ impl LinkKind {
             LinkKind::Stylesheet => "样式表",
             LinkKind::Form => "表单",
             LinkKind::Refresh => "自动跳转",
+            LinkKind::Sitemap => "站点地图",
             LinkKind::Other => "其他",
         }
     }
