@@ -34,20 +34,23 @@ pub struct Sitemap {
 
 /// Reads `body` as a sitemap, or `None` when it is not one (an HTML page, a feed, garbage).
 pub fn parse(body: &[u8]) -> Option<Sitemap> {
+    // Every fetched page passes through here: decide on the first 4 KiB before inflating a
+    // gzip body or copying a whole non-UTF-8 (GBK) page into a lossy string.
+    const HEAD: usize = 4096;
     let inflated;
     let body = if body.starts_with(&[0x1f, 0x8b]) {
+        let mut gz = flate2::read::GzDecoder::new(body);
         let mut out = Vec::new();
-        flate2::read::GzDecoder::new(body)
-            .take(MAX_XML_BYTES)
-            .read_to_end(&mut out)
-            .ok()?;
+        (&mut gz).take(HEAD as u64).read_to_end(&mut out).ok()?;
+        root_kind(&String::from_utf8_lossy(&out))?;
+        gz.take(MAX_XML_BYTES).read_to_end(&mut out).ok()?;
         inflated = out;
         &inflated[..]
     } else {
         body
     };
+    let kind = root_kind(&String::from_utf8_lossy(&body[..body.len().min(HEAD)]))?;
     let text = String::from_utf8_lossy(body);
-    let kind = root_kind(&text)?;
     let mut locs = Vec::new();
     let mut rest = &text[..];
     while locs.len() < MAX_URLS {
@@ -227,6 +230,17 @@ mod tests {
     fn a_truncated_sitemap_still_gives_what_it_has() {
         let s = parse(b"<urlset><url><loc>http://x/1</loc></url><url><loc>http://x/2").unwrap();
         assert_eq!(s.locs, ["http://x/1"]);
+    }
+
+    proptest::proptest! {
+        /// Whatever a server sends, reading it as a sitemap never panics.
+        #[test]
+        fn never_panics(body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600),
+                        tail in "(<[/a-z:]{0,12}>|&[#x0-9a-z]{0,6};?|<!\\[CDATA\\[|\\]\\]>|[ -~ä中]){0,40}") {
+            let _ = parse(&body);
+            let _ = parse(format!("<urlset><loc>{tail}").as_bytes());
+            let _ = parse(format!("<sitemapindex>{tail}</loc>").as_bytes());
+        }
     }
 
     #[test]
