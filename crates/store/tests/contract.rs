@@ -771,6 +771,23 @@ async fn record_batch_is_one_transaction(store: &Store) {
         store.record_batch(c, &bad).await,
         Err(StoreError::NotOpen { .. })
     ));
+    // the same open row twice in one batch: refused too, nothing written
+    let twice = vec![
+        (
+            page_fetch(Some(items[3].id), &items[3].url, b"first"),
+            vec![],
+            vec![],
+        ),
+        (
+            page_fetch(Some(items[3].id), &items[3].url, b"second"),
+            vec![],
+            vec![],
+        ),
+    ];
+    assert!(matches!(
+        store.record_batch(c, &twice).await,
+        Err(StoreError::NotOpen { frontier, .. }) if frontier == items[3].id
+    ));
     assert_eq!(store.fetches_after(c, None, 100).await.unwrap().len(), 3);
     assert_eq!(store.body_stats().await.unwrap().0, 2);
     assert_eq!(

@@ -149,10 +149,16 @@ impl Store {
         bodies.dedup_by(|a, b| a.hash == b.hash);
         let mut frontier: Vec<FrontierId> = items.iter().filter_map(|p| p.frontier()).collect();
         frontier.sort();
+        // One frontier row gets exactly one record, inside a batch too.
+        if let Some(w) = frontier.windows(2).find(|w| w[0] == w[1]) {
+            return Err(StoreError::NotOpen {
+                crawl,
+                frontier: w[0],
+            });
+        }
         // Fetch ids come back matched by frontier row when those identify the items (the
         // crawler's batches); otherwise (robots.txt, hand-made batches) one row at a time.
-        let by_frontier =
-            frontier.len() == items.len() && frontier.windows(2).all(|w| w[0] != w[1]);
+        let by_frontier = frontier.len() == items.len();
         on_db!(self, writer, |pool, pg| {
             let mut tx = begin_write!(pool, pg);
             for chunk in bodies.chunks(ROWS_PER_STATEMENT) {
