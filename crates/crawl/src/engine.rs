@@ -30,6 +30,9 @@ pub struct CrawlOptions {
     pub seed: Url,
     /// Hosts followed besides the seed's: `host` or `*.domain`.
     pub scope: Vec<String>,
+    /// In-scope URLs matching any of these are not fetched (the links to them are still
+    /// stored): areas the assessor knows are endless or irrelevant (search, a print view).
+    pub exclude: Vec<regex::Regex>,
     /// Stop after this many fetches in the crawl (resumed fetches included).
     pub max_pages: Option<u64>,
     /// Fetches in flight across all hosts (each host is further limited by politeness).
@@ -50,6 +53,7 @@ impl CrawlOptions {
         CrawlOptions {
             seed: canon::canonicalize(&seed),
             scope: Vec::new(),
+            exclude: Vec::new(),
             max_pages: None,
             workers: 16,
             traps: TrapLimits::default(),
@@ -84,6 +88,7 @@ pub struct Stats {
     skipped: AtomicU64,
     queued: AtomicU64,
     trapped: AtomicU64,
+    excluded: AtomicU64,
 }
 
 /// A reading of [`Stats`].
@@ -102,6 +107,8 @@ pub struct Progress {
     pub queued: u64,
     /// Links not followed because they look like traps.
     pub trapped: u64,
+    /// Links not followed because they match `--exclude`.
+    pub excluded: u64,
 }
 
 impl Stats {
@@ -115,6 +122,7 @@ impl Stats {
             skipped: g(&self.skipped),
             queued: g(&self.queued),
             trapped: g(&self.trapped),
+            excluded: g(&self.excluded),
         }
     }
 
@@ -383,6 +391,7 @@ impl Crawler {
         serde_json::json!({
             "seed": o.seed.as_str(),
             "scope": o.scope,
+            "exclude": o.exclude.iter().map(regex::Regex::as_str).collect::<Vec<_>>(),
             "max_pages": o.max_pages,
             "workers": o.workers,
             "user_agent": f.user_agent,
@@ -548,6 +557,9 @@ impl Shared {
                 continue;
             }
             if scope.contains(&u) {
+                if self.excluded(&u) {
+                    continue;
+                }
                 if let Some(t) = canon::trap(&u, depth + 1, &self.opts.traps) {
                     self.count_trap(t);
                     continue;
@@ -599,7 +611,7 @@ impl Shared {
                 text: None,
                 kind: store::LinkKind::Sitemap,
             });
-            if !scope.contains(&u) {
+            if !scope.contains(&u) || self.excluded(&u) {
                 continue;
             }
             if let Some(t) = canon::trap(&u, depth + 1, &self.opts.traps) {
@@ -616,6 +628,15 @@ impl Shared {
             }
         }
         (links, new_urls)
+    }
+
+    /// Whether `u` matches `--exclude` (and is counted so).
+    fn excluded(&self, u: &Url) -> bool {
+        let hit = self.opts.exclude.iter().any(|r| r.is_match(u.as_str()));
+        if hit {
+            self.stats.excluded.fetch_add(1, Ordering::Relaxed);
+        }
+        hit
     }
 
     fn scope(&self) -> Scope {

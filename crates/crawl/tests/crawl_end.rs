@@ -1,10 +1,11 @@
-//! A crawl ends only when nothing is in flight, everything fetched is committed, AND the
+//! Where a crawl stops. It ends only when nothing is in flight, everything fetched is committed, AND the
 //! frontier came back empty after the last commit. A site that is one long chain (each page
 //! links to the next) makes the frontier run dry after every page, so every step goes through
 //! the end-of-run check while the recorder's commit races the next claim; a crawl that stops
 //! early leaves the chain's tail unfetched. Run on SQLite and, when KAOHE_TEST_POSTGRES_URL is
 //! set, on PostgreSQL. (The race itself is too narrow to hit on demand; the rule that closes
-//! it is pinned by the unit test of `run_is_over` in engine.rs.)
+//! it is pinned by the unit test of `run_is_over` in engine.rs.) And it does not go where
+//! `--exclude` says not to.
 
 #![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failed test
 
@@ -134,4 +135,49 @@ async fn a_chain_is_crawled_to_its_end_on_postgres() {
         .execute(&mut conn)
         .await
         .unwrap();
+}
+
+/// `--exclude`: links to excluded URLs are stored (evidence that they exist) but never
+/// fetched, and counted apart from traps.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn excluded_urls_are_linked_but_never_fetched() {
+    let seed = serve().await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("k.sqlite").to_str().unwrap())
+        .await
+        .unwrap();
+    let mut opts = CrawlOptions::new(seed.clone());
+    opts.max_pages = Some(10_000);
+    opts.exclude = vec![regex::Regex::new("/leaf/[0-9]+b$").unwrap()];
+    opts.fetch.politeness = PolitenessConfig {
+        rate: 0.0,
+        concurrency: 2,
+        ..Default::default()
+    };
+    let report = Crawler::new(store.clone(), opts)
+        .unwrap()
+        .run()
+        .await
+        .unwrap();
+    assert_eq!(report.progress.excluded, u64::from(CHAIN));
+    assert_eq!(report.progress.trapped, 0, "not counted as traps");
+    // home, the chain and one leaf per chain page (robots.txt is counted apart)
+    assert_eq!(report.progress.fetched, 1 + u64::from(CHAIN) * 2);
+    let b = seed.join("/leaf/7b").unwrap().to_string();
+    assert!(
+        store
+            .fetches_of_url(report.crawl, &b)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let page = store
+        .fetches_of_url(report.crawl, seed.join("/c/7").unwrap().as_str())
+        .await
+        .unwrap();
+    let links = store.links_from(page[0].id).await.unwrap();
+    assert!(links.iter().any(|l| l.to_url == b), "the link is evidence");
+    let config = store.crawl(report.crawl).await.unwrap().unwrap().config;
+    assert_eq!(config["exclude"], serde_json::json!(["/leaf/[0-9]+b$"]));
+    store.close().await;
 }

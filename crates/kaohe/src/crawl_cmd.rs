@@ -36,6 +36,9 @@ pub struct CrawlArgs {
     /// 除首页所在主机外允许抓取的主机：主机名，或 *.example.gov.cn 表示该域名及其子域名（可多次给出）
     #[arg(long, value_name = "主机")]
     scope: Vec<String>,
+    /// 不抓取网址匹配该正则表达式的页面（指向它们的链接仍会记录），如 '/search/' 或 'print=1'（可多次给出）
+    #[arg(long, value_name = "正则表达式")]
+    exclude: Vec<String>,
     /// 继续该网址最近一次未完成（被中断）的抓取，已记录的网址不再抓取
     #[arg(long)]
     resume: bool,
@@ -66,6 +69,15 @@ pub fn run(args: CrawlArgs) -> anyhow::Result<ExitCode> {
     }
     let mut opts = CrawlOptions::new(seed);
     opts.scope = args.scope.clone();
+    for pattern in &args.exclude {
+        let re = regex::Regex::new(pattern).map_err(|e| {
+            anyhow::anyhow!(
+                "--exclude 的正则表达式无效：{pattern}（{}）",
+                regex_error_zh(&e)
+            )
+        })?;
+        opts.exclude.push(re);
+    }
     opts.max_pages = args.max_pages;
     opts.resume = args.resume;
     opts.traps.max_depth = args.max_depth;
@@ -121,6 +133,22 @@ pub fn run(args: CrawlArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// The regex crate's error, in Chinese for the usual mistakes (its messages are English).
+fn regex_error_zh(e: &regex::Error) -> String {
+    let text = e.to_string();
+    let last = text.lines().last().unwrap_or_default().trim();
+    let last = last.strip_prefix("error: ").unwrap_or(last);
+    let zh = match last {
+        "unclosed group" => "圆括号没有闭合",
+        "unopened group" => "多了一个右圆括号",
+        "unclosed character class" => "方括号没有闭合",
+        "repetition operator missing expression" => "*、+、? 之前缺少内容",
+        "incomplete escape sequence, reached end of pattern prematurely" => "末尾的 \\ 后缺少字符",
+        _ => return format!("语法错误：{last}"),
+    };
+    zh.to_string()
+}
+
 pub(crate) fn progress_bar() -> ProgressBar {
     let bar = ProgressBar::new_spinner();
     if let Ok(style) = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}") {
@@ -157,6 +185,9 @@ fn print_summary(r: &Report, args: &CrawlArgs) {
         for (label, n) in r.by_outcome.values() {
             println!("    {label}：{n}");
         }
+    }
+    if p.excluded > 0 {
+        println!("  按 --exclude 未抓取的链接：{}", p.excluded);
     }
     if !r.traps.is_empty() {
         let t: Vec<String> = r

@@ -33,3 +33,31 @@ fn an_unreachable_portal_is_said_plainly_and_exits_1() {
         "never as the site's defect: {text}"
     );
 }
+
+#[test]
+fn a_broken_exclude_pattern_is_refused_before_anything_is_written() {
+    let dir = std::env::temp_dir().join(format!("kaohe-crawl-cli-x-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = Command::cargo_bin("kaohe")
+        .unwrap()
+        .current_dir(&dir)
+        .args([
+            "crawl",
+            "http://127.0.0.1:9/",
+            "--exclude",
+            "/search/(",
+            "--db",
+            "k.sqlite",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    let written = std::fs::read_dir(&dir).unwrap().count();
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(
+        err.trim(),
+        "错误：--exclude 的正则表达式无效：/search/(（圆括号没有闭合）"
+    );
+    assert_eq!(written, 0, "no store created");
+}
