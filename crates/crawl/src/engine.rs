@@ -396,6 +396,7 @@ impl Crawler {
             "workers": o.workers,
             "user_agent": f.user_agent,
             "obey_robots": f.obey_robots,
+            "accept_invalid_certs": f.accept_invalid_certs,
             "per_host_concurrency": f.politeness.concurrency,
             "per_host_rate": f.politeness.rate,
             "connect_timeout_ms": f.connect_timeout.as_millis() as u64,

@@ -46,6 +46,9 @@ pub struct FetchConfig {
     /// Whether robots.txt is fetched and obeyed.
     pub obey_robots: bool,
     pub politeness: PolitenessConfig,
+    /// Accept HTTPS certificates that do not verify (expired, self-signed, wrong name). Off
+    /// by default: such a certificate is then recorded as the reason a fetch is *unverified*.
+    pub accept_invalid_certs: bool,
 }
 
 /// The User-Agent with a contact (ASCII, so every server and proxy passes it unchanged).
@@ -70,6 +73,7 @@ impl Default for FetchConfig {
             backoff: Duration::from_millis(500),
             obey_robots: true,
             politeness: PolitenessConfig::default(),
+            accept_invalid_certs: false,
         }
     }
 }
@@ -210,6 +214,7 @@ impl Fetcher {
             .connect_timeout(cfg.connect_timeout)
             .read_timeout(cfg.read_timeout)
             .pool_max_idle_per_host(cfg.politeness.concurrency.max(1) * 2)
+            .tls_danger_accept_invalid_certs(cfg.accept_invalid_certs)
             .build()?;
         let hosts = HostPool::new(cfg.politeness.clone());
         Ok(Fetcher {
@@ -549,6 +554,46 @@ fn kept_headers(h: &HeaderMap) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A failed TLS handshake, said as what the assessor needs to know: which certificate
+/// problem (the site's to fix) and that `--insecure` fetches anyway.
+fn tls_problem(err: &rustls::Error) -> String {
+    use rustls::CertificateError as C;
+    let why = match err {
+        rustls::Error::InvalidCertificate(c) => match c {
+            C::Expired | C::ExpiredContext { .. } => "已过期",
+            C::NotValidYet | C::NotValidYetContext { .. } => "尚未生效",
+            C::UnknownIssuer => "签发机构不受信任（如自签名证书）",
+            C::NotValidForName | C::NotValidForNameContext { .. } => "与网站域名不符",
+            C::Revoked => "已被吊销",
+            // webpki's verdict on a self-signed certificate marked as a CA (openssl's default)
+            C::Other(o) if format!("{o:?}").contains("CaUsedAsEndEntity") => "为自签名证书",
+            _ => "无效",
+        },
+        _ => return format!("HTTPS 握手失败：{err}"),
+    };
+    format!("HTTPS 证书{why}（{err}）；确需抓取可加 --insecure")
+}
+
+/// The rustls error somewhere in `e`'s causes: the connectors wrap it in io::Errors (whose
+/// payload is not their `source`), so both ways down are searched.
+fn find_tls_error<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    let mut cur = Some(e);
+    while let Some(x) = cur {
+        if let Some(r) = x.downcast_ref::<rustls::Error>() {
+            return Some(r);
+        }
+        if let Some(inner) = x
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            && let Some(r) = find_tls_error(inner)
+        {
+            return Some(r);
+        }
+        cur = x.source();
+    }
+    None
+}
+
 /// Maps a transport error to what it means for the evidence.
 fn error_outcome(e: &reqwest::Error, in_body: bool) -> Outcome {
     if e.is_timeout() {
@@ -558,6 +603,9 @@ fn error_outcome(e: &reqwest::Error, in_body: bool) -> Outcome {
             Phase::Read
         };
         return Outcome::TimedOut { phase };
+    }
+    if let Some(detail) = find_tls_error(e).map(tls_problem) {
+        return Outcome::Unreachable { detail };
     }
     let mut src = e.source();
     while let Some(s) = src {

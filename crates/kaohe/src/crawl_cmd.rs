@@ -48,6 +48,9 @@ pub struct CrawlArgs {
     /// 不遵守 robots.txt（只在网站主办单位同意时使用）
     #[arg(long)]
     ignore_robots: bool,
+    /// 接受无法验证的 HTTPS 证书（过期、自签名、域名不符）继续抓取；默认这类网页记为未核实，并注明证书问题
+    #[arg(long)]
+    insecure: bool,
     /// 最大链接深度（从首页起跳转的次数）
     #[arg(long, value_name = "N", default_value_t = 1000)]
     max_depth: u32,
@@ -86,6 +89,7 @@ pub fn run(args: CrawlArgs) -> anyhow::Result<ExitCode> {
         f.user_agent = crawl::fetch::user_agent(c);
     }
     f.obey_robots = !args.ignore_robots;
+    f.accept_invalid_certs = args.insecure;
     f.politeness.rate = args.rate;
     f.politeness.concurrency = args.concurrency;
     f.read_timeout = Duration::from_secs(args.timeout.max(1));
