@@ -779,7 +779,7 @@ fn outcome_label(o: &Outcome) -> String {
     match o {
         Outcome::HttpError { .. } => "HTTP 错误".into(),
         Outcome::BadAttachment { .. } => "附件无法正常下载".into(),
-        Outcome::Unreachable { .. } => "无法连接，未能核实".into(),
+        Outcome::Unreachable { .. } => "连接或传输失败，未能核实".into(),
         Outcome::Challenged { .. } => "被防火墙拦截，未能核实".into(),
         Outcome::RateLimited { .. } => "被限流，未能核实".into(),
         Outcome::TooLarge { .. } => "超过大小上限，未能核实".into(),

@@ -194,6 +194,14 @@ enum Hit {
         too_large: Option<u64>,
         ttfb: Duration,
     },
+    /// The headers came, the body did not (cut short, bad encoding, stalled): what the server
+    /// said is kept as evidence beside what went wrong.
+    Failed {
+        status: u16,
+        headers: Vec<(String, String)>,
+        outcome: Outcome,
+        ttfb: Duration,
+    },
 }
 
 impl Fetcher {
@@ -410,6 +418,19 @@ impl Fetcher {
                     }
                     cur = next;
                 }
+                Ok(Hit::Failed {
+                    status,
+                    headers,
+                    outcome,
+                    ttfb,
+                }) => {
+                    f.final_url = cur.clone();
+                    f.status = Some(status);
+                    f.headers = headers;
+                    f.ttfb = Some(ttfb);
+                    f.outcome = outcome;
+                    return f;
+                }
                 Ok(Hit::Final {
                     status,
                     headers,
@@ -487,7 +508,19 @@ impl Fetcher {
             });
         }
         let mut body = Vec::new();
-        while let Some(chunk) = resp.chunk().await.map_err(|e| error_outcome(&e, true))? {
+        loop {
+            let chunk = match resp.chunk().await {
+                Ok(Some(chunk)) => chunk,
+                Ok(None) => break,
+                Err(e) => {
+                    return Ok(Hit::Failed {
+                        status,
+                        headers,
+                        outcome: error_outcome(&e, true),
+                        ttfb,
+                    });
+                }
+            };
             if body.len() as u64 + chunk.len() as u64 > cap {
                 let room = usize::try_from(cap)
                     .unwrap_or(usize::MAX)
@@ -619,7 +652,9 @@ fn error_outcome(e: &reqwest::Error, in_body: bool) -> Outcome {
                         phase: if in_body { Phase::Read } else { Phase::Connect },
                     };
                 }
+                K::UnexpectedEof if in_body => "响应不完整（内容未传完连接就断开了）",
                 K::UnexpectedEof => "连接意外中断",
+                _ if in_body => "响应内容无法读取（如压缩格式错误）",
                 _ => "网络错误",
             };
             return Outcome::Unreachable {

@@ -26,7 +26,8 @@ pub enum Outcome {
     Challenged { status: u16 },
     /// Connect, read or total timeout.
     TimedOut { phase: Phase },
-    /// Connection refused, reset, DNS failure, TLS failure …
+    /// Connection refused, reset, DNS failure, TLS failure, a body cut short or undecodable …
+    /// (`detail` says which, in Chinese).
     Unreachable { detail: String },
     /// The body exceeded our size cap.
     TooLarge { limit: u64 },
@@ -149,7 +150,7 @@ impl fmt::Display for Outcome {
                 };
                 write!(f, "{p}超时，未能核实")
             }
-            Outcome::Unreachable { detail } => write!(f, "无法连接（{detail}），未能核实"),
+            Outcome::Unreachable { detail } => write!(f, "{detail}，未能核实"),
             Outcome::TooLarge { limit } => write!(f, "超过大小上限 {limit} 字节，未能核实"),
             Outcome::RedirectLimit { looped: true } => write!(f, "重定向循环"),
             Outcome::RedirectLimit { looped: false } => write!(f, "重定向次数过多"),
