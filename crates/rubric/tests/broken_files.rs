@@ -192,5 +192,6 @@ fn a_file_that_is_not_utf8_says_so() {
     assert!(err.0[0].message.contains("UTF-8"), "{err}");
     assert_eq!(err.0[0].line, 2);
     let missing = rubric::load_file(&dir.join("none.toml")).unwrap_err();
+    std::fs::remove_dir_all(&dir).ok();
     assert!(missing.0[0].message.contains("文件不存在"), "{missing}");
 }
