@@ -315,6 +315,14 @@ const FETCH_INSERT: &str = "INSERT INTO fetches (crawl_id, frontier_id, url, fin
      outcome, detail, encoding, encoding_source, encoding_errors, body_hash, body_size, \
      body_truncated) ";
 
+/// Marks frontier rows done by id. The unary `+` keeps SQLite off the (crawl_id, state, …)
+/// claim index: without statistics it would scan every open row of the crawl per batch instead
+/// of looking the ids up by primary key (measured: the single-record path lost 20 % to it; a
+/// test below pins the plan).
+const SQLITE_MARK_DONE: &str = "UPDATE frontier SET state = 'done', done_at = $3 \
+     WHERE id IN (SELECT value FROM json_each($2)) AND +crawl_id = $1 AND +state <> 'done' \
+     RETURNING id";
+
 /// The statements whose best form differs per backend: on SQLite the rows travel as one JSON
 /// array unpacked by `json_each` (built into SQLite), on PostgreSQL as `UNNEST`ed arrays. Either
 /// way one statement, so one round trip, per batch.
@@ -412,17 +420,12 @@ impl Batch for SqliteConnection {
             return Ok(Vec::new());
         }
         let ids: Vec<i64> = rows.iter().map(|f| f.0).collect();
-        let marked: Vec<i64> = sqlx::query_scalar(
-            "UPDATE frontier SET state = 'done', done_at = $3 \
-             WHERE crawl_id = $1 AND state <> 'done' \
-               AND id IN (SELECT value FROM json_each($2)) \
-             RETURNING id",
-        )
-        .bind(crawl.0)
-        .bind(to_json(&ids)?)
-        .bind(now)
-        .fetch_all(&mut *self)
-        .await?;
+        let marked: Vec<i64> = sqlx::query_scalar(SQLITE_MARK_DONE)
+            .bind(crawl.0)
+            .bind(to_json(&ids)?)
+            .bind(now)
+            .fetch_all(&mut *self)
+            .await?;
         Ok(marked.into_iter().map(FrontierId).collect())
     }
 }
@@ -525,5 +528,45 @@ impl Batch for PgConnection {
         .fetch_all(&mut *self)
         .await?;
         Ok(marked.into_iter().map(FrontierId).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failed test
+    use super::*;
+
+    /// The frontier grows to every URL of a portal; marking a batch done must cost the
+    /// batch's size, not the frontier's.
+    #[tokio::test]
+    async fn marking_rows_done_looks_them_up_by_primary_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path().join("k.sqlite").to_str().unwrap())
+            .await
+            .unwrap();
+        let Db::Sqlite { writer, .. } = &store.db else {
+            panic!("a file path opens SQLite");
+        };
+        let plan: Vec<String> = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "EXPLAIN QUERY PLAN {SQLITE_MARK_DONE}"
+        )))
+        .bind(1_i64)
+        .bind("[1,2,3]")
+        .bind("2026-11-28T00:00:00Z")
+        .fetch_all(writer)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get::<String, _>("detail"))
+        .collect();
+        assert!(
+            plan.iter().any(|d| d.contains("INTEGER PRIMARY KEY")),
+            "{plan:?}"
+        );
+        assert!(
+            !plan.iter().any(|d| d.contains("frontier_claim")),
+            "{plan:?}"
+        );
+        store.close().await;
     }
 }
