@@ -9,16 +9,16 @@
 
 #![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failed test
 
+mod common;
+
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::Duration;
 
 use axum::Router;
 use axum::extract::Path;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use crawl::politeness::PolitenessConfig;
-use crawl::{CrawlOptions, Crawler, FetchConfig};
+use crawl::Crawler;
 use store::Store;
 use url::Url;
 
@@ -67,18 +67,10 @@ async fn serve() -> Url {
 
 async fn crawl_whole_chain(store: Store) {
     let seed = serve().await;
-    let mut opts = CrawlOptions::new(seed);
-    opts.max_pages = Some(10_000);
+    let mut opts = common::loopback_options(seed);
+    // few tasks: the frontier runs dry after every page
     opts.workers = 2;
-    opts.fetch = FetchConfig {
-        backoff: Duration::from_millis(10),
-        politeness: PolitenessConfig {
-            rate: 0.0,
-            concurrency: 2,
-            ..Default::default()
-        },
-        ..Default::default()
-    };
+    opts.fetch.politeness.concurrency = 2;
     let report = Crawler::new(store.clone(), opts)
         .unwrap()
         .run()
@@ -146,14 +138,8 @@ async fn excluded_urls_are_linked_but_never_fetched() {
     let store = Store::open(dir.path().join("k.sqlite").to_str().unwrap())
         .await
         .unwrap();
-    let mut opts = CrawlOptions::new(seed.clone());
-    opts.max_pages = Some(10_000);
+    let mut opts = common::loopback_options(seed.clone());
     opts.exclude = vec![regex::Regex::new("/leaf/[0-9]+b$").unwrap()];
-    opts.fetch.politeness = PolitenessConfig {
-        rate: 0.0,
-        concurrency: 2,
-        ..Default::default()
-    };
     let report = Crawler::new(store.clone(), opts)
         .unwrap()
         .run()

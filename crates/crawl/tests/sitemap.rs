@@ -5,15 +5,15 @@
 
 #![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failed test
 
+mod common;
+
 use std::io::Write;
-use std::time::Duration;
 
 use axum::Router;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use crawl::politeness::PolitenessConfig;
-use crawl::{CrawlOptions, Crawler, FetchConfig};
+use crawl::Crawler;
 use store::{LinkKind, Outcome, Store};
 use url::Url;
 
@@ -82,17 +82,7 @@ async fn sitemaps_from_robots_txt_reach_orphan_pages() {
     let store = Store::open(dir.path().join("k.sqlite").to_str().unwrap())
         .await
         .unwrap();
-    let mut opts = CrawlOptions::new(seed.clone());
-    opts.max_pages = Some(1_000);
-    opts.fetch = FetchConfig {
-        backoff: Duration::from_millis(10),
-        politeness: PolitenessConfig {
-            rate: 0.0,
-            concurrency: 4,
-            ..Default::default()
-        },
-        ..Default::default()
-    };
+    let opts = common::loopback_options(seed.clone());
     let report = Crawler::new(store.clone(), opts)
         .unwrap()
         .run()

@@ -5,10 +5,11 @@
 
 #![allow(clippy::unwrap_used)] // tests may unwrap: a panic is a failed test
 
+mod common;
+
 use std::sync::Arc;
 
-use crawl::politeness::PolitenessConfig;
-use crawl::{CrawlOptions, Crawler, FetchConfig, Verdict};
+use crawl::{Crawler, Verdict};
 use store::{Outcome, Store};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_rustls::rustls;
@@ -82,17 +83,9 @@ async fn crawl(
     let store = Store::open(dir.path().join("k.sqlite").to_str().unwrap())
         .await
         .unwrap();
-    let mut opts = CrawlOptions::new(seed.clone());
-    opts.max_pages = Some(100);
-    opts.fetch = FetchConfig {
-        accept_invalid_certs,
-        retries: 0,
-        politeness: PolitenessConfig {
-            rate: 0.0,
-            ..Default::default()
-        },
-        ..Default::default()
-    };
+    let mut opts = common::loopback_options(seed.clone());
+    opts.fetch.accept_invalid_certs = accept_invalid_certs;
+    opts.fetch.retries = 0;
     let report = Crawler::new(store.clone(), opts)
         .unwrap()
         .run()

@@ -167,3 +167,21 @@ pub async fn all_fetches(store: &store::Store, crawl: store::CrawlId) -> Vec<sto
         out.extend(page);
     }
 }
+
+/// Crawl options for a fixture on the loopback: politeness off (rate 0, 4 in flight), short
+/// backoff, and a page cap far above any fixture so a trap regression fails a test instead of
+/// filling the disk.
+pub fn loopback_options(seed: url::Url) -> crawl::CrawlOptions {
+    let mut opts = crawl::CrawlOptions::new(seed);
+    opts.max_pages = Some(10_000);
+    opts.fetch = crawl::FetchConfig {
+        backoff: Duration::from_millis(10),
+        politeness: crawl::politeness::PolitenessConfig {
+            rate: 0.0,
+            concurrency: 4,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    opts
+}
