@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use store::{
     CrawlId, CrawlState, FrontierItem, NewLink, NewUrl, PreparedRecord, Purpose, Store, StoreError,
 };
-use tokio::sync::mpsc;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 use tokio::task::JoinSet;
 use url::Url;
 
@@ -45,6 +45,9 @@ pub struct CrawlOptions {
     pub check_offsite_attachments: bool,
     /// Continue the newest unfinished crawl of this seed instead of starting a new one.
     pub resume: bool,
+    /// Links and new URLs at most waiting for the recorder (~100 bytes each in memory); a
+    /// page with more waits until the queue is empty.
+    pub max_queued_links: usize,
 }
 
 impl CrawlOptions {
@@ -61,6 +64,7 @@ impl CrawlOptions {
             check_assets: true,
             check_offsite_attachments: true,
             resume: false,
+            max_queued_links: 1_000_000,
         }
     }
 }
@@ -190,6 +194,10 @@ struct Shared {
     /// Fetches handed to the recorder and not yet committed.
     unrecorded: AtomicU64,
     to_recorder: mpsc::Sender<Done>,
+    /// Links and new URLs waiting for the recorder, as permits: a run of pages with thousands
+    /// of links each (an index of every file, a huge sitemap) waits here instead of piling up
+    /// in memory while the writer catches up.
+    queued_links: Arc<Semaphore>,
     /// URLs this run already handed to the store: the store's insert-if-absent is the truth
     /// (and survives a kill); this only spares it re-inserting the same navigation links from
     /// every page.
@@ -259,6 +267,7 @@ impl Crawler {
             history,
             unrecorded: AtomicU64::new(0),
             to_recorder,
+            queued_links: Arc::new(Semaphore::new(self.opts.max_queued_links.max(1))),
         });
         let mut recorder = tokio::spawn(record_loop(sh.clone(), from_fetchers));
 
@@ -419,6 +428,7 @@ impl Shared {
         let Ok(url) = Url::parse(&item.url) else {
             let done = Done {
                 rec: PreparedRecord::new(record::unparsable(&item), Vec::new(), Vec::new())?,
+                queued: None,
                 verdict: Verdict::Unverified,
                 kind: "unparsable",
                 label: "网址无法解析".into(),
@@ -495,9 +505,17 @@ impl Shared {
         } else {
             (Vec::new(), Vec::new())
         };
+        let weight = (links.len() + new_urls.len()).clamp(1, self.opts.max_queued_links.max(1));
+        let queued = self
+            .queued_links
+            .clone()
+            .acquire_many_owned(u32::try_from(weight).unwrap_or(u32::MAX))
+            .await
+            .map_err(|_| CrawlError::Task("记录任务已停止".into()))?;
         // Hashing and compressing here, in parallel across fetch tasks, leaves the single
         // writer nothing to do but write.
         let done = Done {
+            queued: Some(queued),
             rec: PreparedRecord::new(
                 record::to_record(Some(item.id), &f, prev.as_ref()),
                 links,
@@ -727,6 +745,8 @@ const RECORD_BATCH: usize = 256;
 /// A fetch ready to be recorded.
 struct Done {
     rec: PreparedRecord,
+    /// Released when the record is committed (or dropped).
+    queued: Option<OwnedSemaphorePermit>,
     verdict: Verdict,
     kind: &'static str,
     label: String,
@@ -748,9 +768,11 @@ async fn record_loop(sh: Arc<Shared>, mut rx: mpsc::Receiver<Done>) -> Result<()
         }
         let mut items = Vec::with_capacity(batch.len());
         let mut meta = Vec::with_capacity(batch.len());
+        let mut queued = Vec::with_capacity(batch.len());
         for d in batch.drain(..) {
             items.push(d.rec);
             meta.push((d.verdict, d.kind, d.label));
+            queued.push(d.queued);
         }
         // One transaction for the batch: all of it or none of it survives a kill.
         sh.store.record_prepared(sh.crawl, &items).await?;
@@ -763,6 +785,7 @@ async fn record_loop(sh: Arc<Shared>, mut rx: mpsc::Receiver<Done>) -> Result<()
             }
         }
         sh.unrecorded.fetch_sub(n, Ordering::SeqCst);
+        drop(queued);
     }
     Ok(())
 }

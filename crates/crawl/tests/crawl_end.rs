@@ -129,6 +129,27 @@ async fn a_chain_is_crawled_to_its_end_on_postgres() {
         .unwrap();
 }
 
+/// A queue budget smaller than one page's links: each page waits for the queue to empty, and
+/// the crawl still reaches the end (the budget bounds memory; it must never deadlock).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tiny_link_budget_slows_the_crawl_but_never_stops_it() {
+    let seed = serve().await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("k.sqlite").to_str().unwrap())
+        .await
+        .unwrap();
+    let mut opts = common::loopback_options(seed);
+    opts.max_queued_links = 2;
+    let report = Crawler::new(store.clone(), opts)
+        .unwrap()
+        .run()
+        .await
+        .unwrap();
+    assert_eq!(report.pending, 0);
+    assert_eq!(report.progress.fetched, 1 + u64::from(CHAIN) * 3);
+    store.close().await;
+}
+
 /// `--exclude`: links to excluded URLs are stored (evidence that they exist) but never
 /// fetched, and counted apart from traps.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
