@@ -1,7 +1,8 @@
-//! The crawl loop: claim URLs from the store's frontier, fetch them with the [`Fetcher`],
-//! extract links from pages, and hand each fetch to [`Store::record`] together with its links
-//! and the new URLs it found — one transaction, so a crawl killed at any point resumes without
-//! refetching what it stored and without losing anything.
+//! The crawl loop: claim URLs from the store's frontier, fetch each in its own task with the
+//! [`Fetcher`], find what the page adds to the frontier (`discover.rs`), and hand the fetch,
+//! its links and its new URLs to the single writer (`recorder.rs`), which commits them in one
+//! transaction — so a crawl killed at any point resumes without refetching what it stored and
+//! without losing anything.
 
 use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -9,19 +10,24 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use store::{
-    CrawlId, CrawlState, FrontierItem, NewLink, NewUrl, PreparedRecord, Purpose, Store, StoreError,
+    CrawlId, CrawlState, FrontierItem, NewUrl, PreparedRecord, Purpose, Store, StoreError,
 };
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
+use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
 use url::Url;
 
-use crate::canon::{self, Scope, Trap, TrapLimits};
+use crate::canon::{self, Scope, TrapLimits};
 use crate::classify::Expect;
-use crate::fetch::{Fetch, FetchConfig, Fetcher, Validators};
+use crate::fetch::{FetchConfig, Fetcher, Validators};
 use crate::outcome::{Outcome, Verdict};
 use crate::record;
 use crate::robots::origin_key;
 use crate::sitemap;
+
+mod discover;
+mod recorder;
+
+use recorder::{Done, RECORD_BATCH, record_loop, recorder_error};
 
 /// What to crawl and how.
 #[derive(Debug, Clone)]
@@ -533,151 +539,8 @@ impl Shared {
         Ok(())
     }
 
-    /// Links of a page and the URLs to put in the frontier.
-    fn links(
-        &self,
-        f: &Fetch,
-        text: Option<(&str, &'static str)>,
-        depth: u32,
-    ) -> (Vec<NewLink>, Vec<NewUrl>) {
-        let Some((text, enc_name)) = text else {
-            return (Vec::new(), Vec::new());
-        };
-        let enc =
-            encoding_rs::Encoding::for_label(enc_name.as_bytes()).unwrap_or(encoding_rs::UTF_8);
-        let found = extract::links_encoded(&f.final_url, text, enc);
-        let mut links = Vec::with_capacity(found.len());
-        let mut new_urls = Vec::new();
-        let mut seen = HashSet::new();
-        let mut edges = HashSet::new();
-        let scope = self.scope();
-        for l in found {
-            let u = canon::canonicalize(&l.url);
-            let kind = record::link_kind(&l, &u);
-            let text = l.text.trim();
-            let link = NewLink {
-                to_url: u.to_string(),
-                text: (!text.is_empty()).then(|| text.chars().take(500).collect()),
-                kind,
-            };
-            // The same link repeated on a page (header, sidebar, footer) is one edge; a
-            // different anchor text is kept, it is evidence (a form's name, say).
-            if edges.insert((link.to_url.clone(), link.kind, link.text.clone())) {
-                links.push(link);
-            }
-            if !seen.insert(u.to_string()) {
-                continue;
-            }
-            let asset = matches!(
-                kind,
-                store::LinkKind::Image | store::LinkKind::Script | store::LinkKind::Stylesheet
-            );
-            if kind == store::LinkKind::Form || (asset && !self.opts.check_assets) {
-                continue;
-            }
-            if scope.contains(&u) {
-                if self.excluded(&u) {
-                    continue;
-                }
-                if let Some(t) = canon::trap(&u, depth + 1, &self.opts.traps) {
-                    self.count_trap(t);
-                    continue;
-                }
-                if !self.first_sight(&u) {
-                    continue;
-                }
-                new_urls.push(NewUrl {
-                    url: u.to_string(),
-                    depth: depth + 1,
-                    from_fetch: None,
-                    purpose: Purpose::Crawl,
-                });
-            } else if self.opts.check_offsite_attachments
-                && canon::is_attachment(&u)
-                && self.first_sight(&u)
-            {
-                // Off-scope downloads are checked (one fetch), never crawled.
-                new_urls.push(NewUrl {
-                    url: u.to_string(),
-                    depth: depth + 1,
-                    from_fetch: None,
-                    purpose: Purpose::Check,
-                });
-            }
-        }
-        (links, new_urls)
-    }
-
-    /// The `<loc>`s of a sitemap (or the `Sitemap:` lines of robots.txt) as links, and the
-    /// in-scope ones not seen yet as new URLs. A sitemap index's `<loc>`s are sitemaps
-    /// themselves: they are fetched like pages and recognised by their content.
-    fn sitemap_links(&self, locs: &[String], depth: u32) -> (Vec<NewLink>, Vec<NewUrl>) {
-        let scope = self.scope();
-        let mut links = Vec::new();
-        let mut new_urls = Vec::new();
-        let mut seen = HashSet::new();
-        for loc in locs {
-            let Ok(u) = Url::parse(loc) else { continue };
-            if !matches!(u.scheme(), "http" | "https") {
-                continue;
-            }
-            let u = canon::canonicalize(&u);
-            if !seen.insert(u.to_string()) {
-                continue;
-            }
-            links.push(NewLink {
-                to_url: u.to_string(),
-                text: None,
-                kind: store::LinkKind::Sitemap,
-            });
-            if !scope.contains(&u) || self.excluded(&u) {
-                continue;
-            }
-            if let Some(t) = canon::trap(&u, depth + 1, &self.opts.traps) {
-                self.count_trap(t);
-                continue;
-            }
-            if self.first_sight(&u) {
-                new_urls.push(NewUrl {
-                    url: u.to_string(),
-                    depth: depth + 1,
-                    from_fetch: None,
-                    purpose: Purpose::Crawl,
-                });
-            }
-        }
-        (links, new_urls)
-    }
-
-    /// Whether `u` matches `--exclude` (and is counted so).
-    fn excluded(&self, u: &Url) -> bool {
-        let hit = self.opts.exclude.iter().any(|r| r.is_match(u.as_str()));
-        if hit {
-            self.stats.excluded.fetch_add(1, Ordering::Relaxed);
-        }
-        hit
-    }
-
     fn scope(&self) -> Scope {
         self.scope.read().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-
-    /// Whether this run has not handed `u` to the store yet (and now has).
-    fn first_sight(&self, u: &Url) -> bool {
-        self.enqueued
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(Box::from(u.as_str()))
-    }
-
-    fn count_trap(&self, t: Trap) {
-        self.stats.trapped.fetch_add(1, Ordering::Relaxed);
-        *self
-            .traps
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry(t.as_str())
-            .or_default() += 1;
     }
 
     /// What happened to the seed, with the reason robots.txt could not be read when that was
@@ -735,68 +598,6 @@ fn run_is_over(budget: Option<u64>, dry_at: Option<u64>, committed: u64) -> bool
 
 /// Frontier rows claimed per store transaction.
 const CLAIM_CHUNK: u64 = 256;
-
-/// Fetches committed per store transaction at most. Every commit rewrites the index pages it
-/// touched (the frontier's and the link graph's URL indexes are keyed at random), so fewer,
-/// larger commits write less: 64 → 256 took the 50k-page crawl from ~23 s to ~19 s. What a
-/// kill loses is only what was not committed, and `--resume` fetches that again.
-const RECORD_BATCH: usize = 256;
-
-/// A fetch ready to be recorded.
-struct Done {
-    rec: PreparedRecord,
-    /// Released when the record is committed (or dropped).
-    queued: Option<OwnedSemaphorePermit>,
-    verdict: Verdict,
-    kind: &'static str,
-    label: String,
-}
-
-/// The single writer of a run: takes finished fetches as they come and records them — each
-/// with its links, its new URLs and its frontier row's "done" — up to [`RECORD_BATCH`] per
-/// transaction (`Store::record_prepared`). Counting happens here, after the commit, so the
-/// progress bar shows what is stored.
-async fn record_loop(sh: Arc<Shared>, mut rx: mpsc::Receiver<Done>) -> Result<(), CrawlError> {
-    let mut batch: Vec<Done> = Vec::with_capacity(RECORD_BATCH);
-    while let Some(d) = rx.recv().await {
-        batch.push(d);
-        while batch.len() < RECORD_BATCH {
-            match rx.try_recv() {
-                Ok(d) => batch.push(d),
-                Err(_) => break,
-            }
-        }
-        let mut items = Vec::with_capacity(batch.len());
-        let mut meta = Vec::with_capacity(batch.len());
-        let mut queued = Vec::with_capacity(batch.len());
-        for d in batch.drain(..) {
-            items.push(d.rec);
-            meta.push((d.verdict, d.kind, d.label));
-            queued.push(d.queued);
-        }
-        // One transaction for the batch: all of it or none of it survives a kill.
-        sh.store.record_prepared(sh.crawl, &items).await?;
-        let n = meta.len() as u64;
-        {
-            let mut o = sh.outcomes.lock().unwrap_or_else(|e| e.into_inner());
-            for (verdict, kind, label) in meta {
-                sh.stats.count(verdict);
-                o.entry(kind).or_insert_with(|| (label, 0)).1 += 1;
-            }
-        }
-        sh.unrecorded.fetch_sub(n, Ordering::SeqCst);
-        drop(queued);
-    }
-    Ok(())
-}
-
-async fn recorder_error(h: &mut tokio::task::JoinHandle<Result<(), CrawlError>>) -> CrawlError {
-    match h.await {
-        Ok(Err(e)) => e,
-        Ok(Ok(())) => CrawlError::Task("记录任务提前结束".into()),
-        Err(e) => CrawlError::Task(e.to_string()),
-    }
-}
 
 fn outcome_label(o: &Outcome) -> String {
     match o {

@@ -2,7 +2,8 @@
 //! evidence in the snapshot store (crates/store).
 //!
 //! # Map
-//! - [`Crawler`] (`engine.rs`) runs one crawl: it claims URLs from the store's frontier in
+//! - [`Crawler`] (`engine.rs`, with `engine/discover.rs` for links and `engine/recorder.rs`
+//!   for the single writer) runs one crawl: it claims URLs from the store's frontier in
 //!   chunks ([`store::Store::claim`]), fetches each in its own task with the [`Fetcher`], reads
 //!   the links of pages with the extractor (`extract::links_encoded`, on the text
 //!   `extract::decode` produced), prepares the record there (hash, compression:
