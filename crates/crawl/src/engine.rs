@@ -251,12 +251,7 @@ impl Crawler {
         };
         let (pending, _, done_before) = self.store.frontier_counts(crawl).await?;
         self.stats.queued.store(pending, Ordering::Relaxed);
-        let history = self
-            .store
-            .list_crawls()
-            .await?
-            .iter()
-            .any(|c| c.crawl.id != crawl);
+        let history = self.store.has_other_crawls(crawl).await?;
         let (to_recorder, from_fetchers) = mpsc::channel(RECORD_BATCH * 4);
         let sh = Arc::new(Shared {
             store: self.store.clone(),

@@ -388,6 +388,20 @@ impl Store {
         })
     }
 
+    /// Whether the store holds a crawl other than `crawl` (only then can a URL have an
+    /// earlier fetch to send a conditional GET for). One indexed look-up, unlike
+    /// [`Store::list_crawls`], which counts every crawl's rows.
+    pub async fn has_other_crawls(&self, crawl: CrawlId) -> Result<bool, StoreError> {
+        on_db!(self, reader, |pool, pg| {
+            let found: Option<i32> =
+                sqlx::query_scalar("SELECT 1 FROM crawls WHERE id <> $1 LIMIT 1")
+                    .bind(crawl.0)
+                    .fetch_optional(pool)
+                    .await?;
+            Ok(found.is_some())
+        })
+    }
+
     /// Every crawl, oldest first, with its fetch and frontier counts.
     pub async fn list_crawls(&self) -> Result<Vec<CrawlSummary>, StoreError> {
         on_db!(self, reader, |pool, pg| {

@@ -63,6 +63,7 @@ async fn crawl_life_cycle(store: &Store) {
     let config = serde_json::json!({"max_pages": 100, "rate": 2.0, "scope": ["www.zc.gov.cn"]});
     let seed = "http://127.0.0.1:8080/";
     let a = store.create_crawl(seed, &config).await.unwrap();
+    assert!(!store.has_other_crawls(a).await.unwrap(), "a is alone");
     let b = store
         .create_crawl("http://other/", &serde_json::json!({}))
         .await
@@ -87,6 +88,7 @@ async fn crawl_life_cycle(store: &Store) {
     assert_eq!(store.find_resumable(seed).await.unwrap(), Some(a));
 
     assert!(store.crawl(CrawlId(9_999)).await.unwrap().is_none());
+    assert!(store.has_other_crawls(a).await.unwrap(), "b is there");
     assert!(matches!(
         store
             .finish_crawl(CrawlId(9_999), CrawlState::Aborted)
