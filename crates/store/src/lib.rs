@@ -15,9 +15,10 @@
 //! - [`warc`] writes a crawl as WARC/1.1 (one gzip member per record) for web-archive tools.
 //!
 //! Who calls whom: `crawl` writes (`create_crawl`, `enqueue`, `claim`, `record_prepared`,
-//! `finish_crawl`, `resume`, `validators`, `has_other_crawls`); `kaohe snapshot` and later stages read
-//! (`list_crawls`, `fetches_after`, `body`, `links_from`, …). The store never fetches, never
-//! parses HTML, never canonicalises URLs (it compares the bytes it is given) and never prints.
+//! `finish_crawl`, `resume`, `validators`, `has_other_crawls`); `kaohe snapshot` and later
+//! stages read (`list_crawls`, `fetches_after`, `body`, `links_from`, …). The store never
+//! fetches, never parses HTML, never canonicalises URLs (it compares the bytes it is given)
+//! and never prints.
 //!
 //! # Crash safety
 //! [`Store::record`] writes the fetch, its body, its attachment check, its links, the newly
