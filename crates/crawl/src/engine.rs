@@ -99,6 +99,7 @@ pub struct Stats {
     queued: AtomicU64,
     trapped: AtomicU64,
     excluded: AtomicU64,
+    from_sitemaps: AtomicU64,
 }
 
 /// A reading of [`Stats`].
@@ -119,6 +120,8 @@ pub struct Progress {
     pub trapped: u64,
     /// Links not followed because they match `--exclude`.
     pub excluded: u64,
+    /// URLs queued first from a sitemap (pages no crawled page had linked to yet).
+    pub from_sitemaps: u64,
 }
 
 impl Stats {
@@ -133,6 +136,7 @@ impl Stats {
             queued: g(&self.queued),
             trapped: g(&self.trapped),
             excluded: g(&self.excluded),
+            from_sitemaps: g(&self.from_sitemaps),
         }
     }
 

@@ -89,6 +89,9 @@ async fn sitemaps_from_robots_txt_reach_orphan_pages() {
         .await
         .unwrap();
     assert_eq!(report.pending, 0);
+    // the index, the gzipped sitemap, the orphan and the disallowed page came from sitemaps
+    // (the home page was already queued; the off-scope page never is)
+    assert_eq!(report.progress.from_sitemaps, 4);
 
     let url = |p: &str| seed.join(p).unwrap().to_string();
     let only = |fetches: Vec<store::StoredFetch>, what: &str| {

@@ -190,6 +190,9 @@ fn print_summary(r: &Report, args: &CrawlArgs) {
             println!("    {label}：{n}");
         }
     }
+    if p.from_sitemaps > 0 {
+        println!("  由站点地图（sitemap）加入的网址：{}", p.from_sitemaps);
+    }
     if p.excluded > 0 {
         println!("  按 --exclude 未抓取的链接：{}", p.excluded);
     }

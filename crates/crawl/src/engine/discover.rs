@@ -119,6 +119,7 @@ impl Shared {
                 continue;
             }
             if self.first_sight(&u) {
+                self.stats.from_sitemaps.fetch_add(1, Ordering::Relaxed);
                 new_urls.push(NewUrl {
                     url: u.to_string(),
                     depth: depth + 1,
