@@ -91,10 +91,7 @@ async fn crawl_whole_chain(store: Store) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_chain_is_crawled_to_its_end_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("k.sqlite").to_str().unwrap())
-        .await
-        .unwrap();
+    let (store, _dir) = common::temp_store().await;
     crawl_whole_chain(store.clone()).await;
     store.close().await;
 }
@@ -134,10 +131,7 @@ async fn a_chain_is_crawled_to_its_end_on_postgres() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tiny_link_budget_slows_the_crawl_but_never_stops_it() {
     let seed = serve().await;
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("k.sqlite").to_str().unwrap())
-        .await
-        .unwrap();
+    let (store, _dir) = common::temp_store().await;
     let mut opts = common::loopback_options(seed);
     opts.max_queued_links = 2;
     let report = Crawler::new(store.clone(), opts)
@@ -155,10 +149,7 @@ async fn a_tiny_link_budget_slows_the_crawl_but_never_stops_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn excluded_urls_are_linked_but_never_fetched() {
     let seed = serve().await;
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("k.sqlite").to_str().unwrap())
-        .await
-        .unwrap();
+    let (store, _dir) = common::temp_store().await;
     let mut opts = common::loopback_options(seed.clone());
     opts.exclude = vec![regex::Regex::new("/leaf/[0-9]+b$").unwrap()];
     let report = Crawler::new(store.clone(), opts)

@@ -14,7 +14,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use crawl::Crawler;
-use store::{LinkKind, Outcome, Store};
+use store::{LinkKind, Outcome};
 use url::Url;
 
 fn html(body: &'static str) -> impl IntoResponse {
@@ -78,10 +78,7 @@ async fn serve() -> Url {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sitemaps_from_robots_txt_reach_orphan_pages() {
     let seed = serve().await;
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("k.sqlite").to_str().unwrap())
-        .await
-        .unwrap();
+    let (store, _dir) = common::temp_store().await;
     let opts = common::loopback_options(seed.clone());
     let report = Crawler::new(store.clone(), opts)
         .unwrap()

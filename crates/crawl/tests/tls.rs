@@ -79,10 +79,7 @@ async fn crawl(
     seed: &Url,
     accept_invalid_certs: bool,
 ) -> (Store, crawl::Report, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("k.sqlite").to_str().unwrap())
-        .await
-        .unwrap();
+    let (store, dir) = common::temp_store().await;
     let mut opts = common::loopback_options(seed.clone());
     opts.fetch.accept_invalid_certs = accept_invalid_certs;
     opts.fetch.retries = 0;

@@ -185,3 +185,12 @@ pub fn loopback_options(seed: url::Url) -> crawl::CrawlOptions {
     };
     opts
 }
+
+/// A new SQLite snapshot in a temporary directory (removed when the guard drops).
+pub async fn temp_store() -> (store::Store, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store::Store::open(dir.path().join("k.sqlite").to_str().unwrap())
+        .await
+        .unwrap();
+    (store, dir)
+}
