@@ -162,7 +162,7 @@ fn list_show_and_export_a_crawl() {
         .stdout(contains("http://127.0.0.1:9/"))
         .stdout(
             predicate::str::is_match(
-                r"\n1 +2026-11-28 \d\d:\d\d:\d\d +已完成 +3 +0 +0 +3 +http://127.0.0.1:9/\n",
+                r"\n1 +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +已完成 +3 +0 +0 +3 +http://127.0.0.1:9/\n",
             )
             .unwrap(),
         );
