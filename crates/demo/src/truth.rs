@@ -112,7 +112,7 @@ fn to_rubric(f: &ExpectedFinding) -> rubric::Finding {
         department: f.department.clone(),
         subject: f.subject.clone(),
         message: f.message.clone(),
-        status: rubric::Status::Found,
+        status: rubric::Status::Deducted,
         origin: rubric::Origin::Machine,
         confidence: 1.0,
         evidence: vec![rubric::Evidence {

@@ -27,7 +27,7 @@
 //!     department: "教育局".into(),
 //!     subject: "政策法规".into(),
 //!     message: "「政策法规」栏目超过6个月未更新".into(),
-//!     status: rubric::Status::Found,
+//!     status: rubric::Status::Deducted,
 //!     origin: rubric::Origin::Machine,
 //!     confidence: 1.0,
 //!     evidence: vec![],

@@ -24,7 +24,16 @@ pub struct Rubric {
     pub elements: Vec<Element>,
     pub placeholders: Placeholders,
     pub column_types: Vec<ColumnType>,
+    /// A machine finding whose confidence is below this is *needs review*: shown, scored only
+    /// once a person confirms it (`[assessment] review_below`, default
+    /// [`DEFAULT_REVIEW_BELOW`]).
+    pub review_below: f64,
 }
+
+/// The needs-review threshold when a rubric file sets none. Chosen from the reader's
+/// calibration on real pages (docs/extract.md): calls at or above it were right on the dev
+/// sets; below it a person must look.
+pub const DEFAULT_REVIEW_BELOW: f64 = 0.8;
 
 /// A part of the rubric with its own points, e.g. （一）民生领域服务, 48 points.
 #[derive(Clone, Debug, Serialize)]
@@ -45,6 +54,9 @@ pub struct Indicator {
     pub points: Points,
     /// Canonical department names, in the seed's order.
     pub departments: Vec<String>,
+    /// Names a portal may give the indicator's column (the name itself first), used to find
+    /// the column; a site profile can name it outright.
+    pub labels: Vec<String>,
     /// 指标说明, the original Chinese text (inherited from the section where the cell was merged).
     pub explanation: String,
     /// 计分标准, the original Chinese text (inherited likewise).

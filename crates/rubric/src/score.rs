@@ -54,16 +54,42 @@ fn one() -> f64 {
     1.0
 }
 
-/// Whether a finding could be checked.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// How far a finding can be trusted, and so whether it is scored.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
-    /// Checked: the defect is on the site.
+    /// Checked and sure: the defect is on the site; scored.
     #[default]
-    Found,
-    /// Could not be checked (timeout, firewall challenge, our own failure): costs nothing
-    /// until an assessor confirms it.
+    #[serde(alias = "found")]
+    Deducted,
+    /// The machine is unsure (low confidence, a column it could not place, an owner it could
+    /// not tell): shown, scored only once an assessor confirms it.
+    NeedsReview,
+    /// Could not be checked (timeout, firewall challenge, our own failure): never scored
+    /// unless an assessor checks it by hand and confirms it.
     Unverified,
+}
+
+impl Status {
+    /// The stored and JSON spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Deducted => "deducted",
+            Status::NeedsReview => "needs_review",
+            Status::Unverified => "unverified",
+        }
+    }
+
+    /// The Chinese label used in tables and reports.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Status::Deducted => "扣分",
+            Status::NeedsReview => "待复核",
+            Status::Unverified => "未核实",
+        }
+    }
 }
 
 /// Who produced a finding.
@@ -76,20 +102,35 @@ pub enum Origin {
     Assessor { name: String, reason: String },
 }
 
-/// What a finding rests on.
+/// What a finding rests on: one fetched page (or one URL we tried to fetch).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evidence {
     pub url: String,
+    /// The snapshot store's fetch id (`kaohe snapshot show CRAWL URL` shows it whole).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fetch: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fetched_at: Option<String>,
+    /// sha256 (hex) of the body as fetched.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_hash: Option<String>,
+    /// The WARC record (`<urn:uuid:…>`) this fetch becomes in `kaohe snapshot export-warc`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warc_record: Option<String>,
+    /// The page's words that show the defect (the stale entry, the empty element …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excerpt: Option<String>,
+    /// The label the reader matched (设定依据, 相关政策 …), where one was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// What this piece of evidence shows, in Chinese (e.g. 「上次抓取时的同一条信息」).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// An assessor's decision on a machine finding. Findings are never edited; decisions are
-/// kept beside them, and the last decision on a finding (in list order) is the one in force.
+/// kept beside them. The last confirm/dismiss on a finding (in list order) is the one in
+/// force, and so is the last reassignment.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Decision {
     pub finding: String,
@@ -98,16 +139,21 @@ pub struct Decision {
     pub at: String,
     #[serde(default)]
     pub reason: String,
+    /// For [`Action::Reassign`]: the department the finding is charged to instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
 }
 
 /// What an assessor decided.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
-    /// The finding stands (for an unverified finding: checked by hand, it counts).
+    /// The finding stands (a needs-review or unverified finding then counts).
     Confirm,
     /// The finding is wrong and costs nothing.
     Dismiss,
+    /// The finding is charged to `department` instead (whether it counts is unchanged).
+    Reassign,
 }
 
 /// The result of scoring.
@@ -147,6 +193,8 @@ pub struct IndicatorScore {
     pub charges: Vec<Charge>,
     /// Findings that cost nothing because they could not be verified.
     pub unverified: Vec<String>,
+    /// Findings that cost nothing until a person confirms them.
+    pub needs_review: Vec<String>,
     /// Findings an assessor dismissed.
     pub dismissed: Vec<String>,
 }
@@ -186,6 +234,10 @@ pub enum ScoreError {
         department: String,
         owner: String,
     },
+    /// A reassignment without the department to reassign to.
+    ReassignWithoutDepartment {
+        finding: String,
+    },
 }
 
 impl fmt::Display for ScoreError {
@@ -209,6 +261,10 @@ impl fmt::Display for ScoreError {
             } => write!(
                 f,
                 "问题 {finding} 记在「{department}」名下，但该单位不是「{owner}」的考核单位：请把问题记到该指标的考核单位之一。"
+            ),
+            ScoreError::ReassignWithoutDepartment { finding } => write!(
+                f,
+                "对问题 {finding} 的改记单位决定没有写明改记到哪个单位：请在该决定中加上 department = \"单位名称\"。"
             ),
         }
     }
@@ -235,8 +291,21 @@ pub fn score(
     sorted.dedup_by(|a, b| a.id == b.id);
 
     let mut decided: HashMap<&str, Action> = HashMap::new();
+    let mut reassigned: HashMap<&str, &str> = HashMap::new();
     for d in decisions {
-        decided.insert(d.finding.as_str(), d.action);
+        match (d.action, &d.department) {
+            (Action::Reassign, Some(to)) => {
+                reassigned.insert(d.finding.as_str(), to.as_str());
+            }
+            (Action::Reassign, None) => {
+                return Err(ScoreError::ReassignWithoutDepartment {
+                    finding: d.finding.clone(),
+                });
+            }
+            (action, _) => {
+                decided.insert(d.finding.as_str(), action);
+            }
+        }
     }
 
     // Resolve every finding to (owner id, rule, canonical department), or fail.
@@ -248,13 +317,16 @@ pub fn score(
                 finding: f.id.clone(),
                 rule: f.rule.clone(),
             })?;
-        let dept =
-            rubric
-                .department(&f.department)
-                .ok_or_else(|| ScoreError::UnknownDepartment {
-                    finding: f.id.clone(),
-                    department: f.department.clone(),
-                })?;
+        let charged = reassigned
+            .get(f.id.as_str())
+            .copied()
+            .unwrap_or(f.department.as_str());
+        let dept = rubric
+            .department(charged)
+            .ok_or_else(|| ScoreError::UnknownDepartment {
+                finding: f.id.clone(),
+                department: charged.to_string(),
+            })?;
         let owner = rule.id.split('/').next().unwrap_or_default();
         let (owner_name, responsible) = match rule.scope {
             Scope::Indicator => {
@@ -315,6 +387,7 @@ pub fn score(
                 deducted,
                 charges: tally.charges,
                 unverified: tally.unverified,
+                needs_review: tally.needs_review,
                 dismissed: tally.dismissed,
             });
         }
@@ -362,6 +435,7 @@ pub fn score(
 struct Tally {
     charges: Vec<Charge>,
     unverified: Vec<String>,
+    needs_review: Vec<String>,
     dismissed: Vec<String>,
 }
 
@@ -371,6 +445,7 @@ fn tally(list: &[(&Finding, &crate::Rule, String)], decided: &HashMap<&str, Acti
     let mut out = Tally {
         charges: Vec::new(),
         unverified: Vec::new(),
+        needs_review: Vec::new(),
         dismissed: Vec::new(),
     };
     // Keys already charged for rules that count a thing once; `list` is in canonical order,
@@ -383,11 +458,18 @@ fn tally(list: &[(&Finding, &crate::Rule, String)], decided: &HashMap<&str, Acti
                 false
             }
             Some(Action::Confirm) => true,
-            None if f.status == Status::Unverified && f.origin == Origin::Machine => {
-                out.unverified.push(f.id.clone());
-                false
-            }
-            None => true,
+            Some(Action::Reassign) | None if f.origin != Origin::Machine => true,
+            Some(Action::Reassign) | None => match f.status {
+                Status::Deducted => true,
+                Status::Unverified => {
+                    out.unverified.push(f.id.clone());
+                    false
+                }
+                Status::NeedsReview => {
+                    out.needs_review.push(f.id.clone());
+                    false
+                }
+            },
         };
         if !counts {
             continue;

@@ -17,7 +17,7 @@ fn finding(id: &str, rule: &str, dept: &str, subject: &str) -> Finding {
         department: dept.into(),
         subject: subject.into(),
         message: String::new(),
-        status: Status::Found,
+        status: Status::Deducted,
         origin: Origin::Machine,
         confidence: 1.0,
         evidence: vec![],
@@ -173,6 +173,7 @@ fn unverified_costs_nothing_until_confirmed_and_dismissed_costs_nothing() {
         by: "李四".into(),
         at: "2017-12-20T10:00:00+08:00".into(),
         reason: "人工核实".into(),
+        department: None,
     };
     let s = rubric::score(
         &r,
@@ -190,6 +191,49 @@ fn unverified_costs_nothing_until_confirmed_and_dismissed_costs_nothing() {
     )
     .unwrap();
     assert_eq!(indicator(&s, "1.2").score, p(3));
+}
+
+#[test]
+fn needs_review_costs_nothing_until_confirmed_and_reassign_moves_the_charge() {
+    let r = leiyang();
+    let mut n = finding("n", "1.3/freshness", "人社局", "法规文件");
+    n.status = Status::NeedsReview;
+    let s = rubric::score(&r, std::slice::from_ref(&n), &[]).unwrap();
+    assert_eq!(indicator(&s, "1.3").score, p(4));
+    assert_eq!(indicator(&s, "1.3").needs_review, ["n"]);
+
+    let decide = |action, department: Option<&str>| Decision {
+        finding: "n".into(),
+        action,
+        by: "李四".into(),
+        at: "2017-12-20T10:00:00+08:00".into(),
+        reason: "该栏目由民政局维护".into(),
+        department: department.map(Into::into),
+    };
+    // Reassigning alone does not make it count.
+    let s = rubric::score(
+        &r,
+        std::slice::from_ref(&n),
+        &[decide(Action::Reassign, Some("民政局"))],
+    )
+    .unwrap();
+    assert_eq!(indicator(&s, "1.3").score, p(4));
+    // Confirmed and reassigned: charged to the new department.
+    let s = rubric::score(
+        &r,
+        std::slice::from_ref(&n),
+        &[
+            decide(Action::Reassign, Some("民政局")),
+            decide(Action::Confirm, None),
+        ],
+    )
+    .unwrap();
+    assert_eq!(indicator(&s, "1.3").score, p(2));
+    assert_eq!(dept(&s, "民政局").lost, p(2));
+    assert_eq!(dept(&s, "人社局").lost, p(0));
+    // A reassignment to nobody is refused, in Chinese.
+    let err = rubric::score(&r, &[n], &[decide(Action::Reassign, None)]).unwrap_err();
+    assert!(err.to_string().contains("没有写明改记到哪个单位"));
 }
 
 #[test]
@@ -365,7 +409,7 @@ proptest! {
         prop_assume!(!f.is_empty());
         let r = leiyang();
         let victim = &f[pick.index(f.len())];
-        let d = Decision { finding: victim.id.clone(), action: Action::Dismiss, by: "a".into(), at: "t".into(), reason: "r".into() };
+        let d = Decision { finding: victim.id.clone(), action: Action::Dismiss, by: "a".into(), at: "t".into(), reason: "r".into(), department: None };
         let before = rubric::score(&r, &f, &[]).unwrap();
         let after = rubric::score(&r, &f, &[d]).unwrap();
         prop_assert!(after.total >= before.total);

@@ -11,6 +11,7 @@ use super::raw::{
     RawColumnType, RawDepartment, RawElement, RawFile, RawIndicator, RawItem, RawRule, RawSection,
 };
 use crate::Points;
+use crate::model::DEFAULT_REVIEW_BELOW;
 use crate::model::{
     ColumnType, ContentItem, Count, Department, Element, Indicator, Placeholders, Rubric, Rule,
     RuleKind, Scope, Section, TypedWindow,
@@ -183,7 +184,27 @@ impl<'a> Checker<'a> {
             );
         }
 
+        let review_below = match raw
+            .assessment
+            .as_ref()
+            .and_then(|a| a.review_below.as_ref())
+        {
+            Some(v) if !(0.0..=1.0).contains(v.get_ref()) => {
+                self.push(
+                    v.span(),
+                    format!(
+                        "[assessment] review_below 为 {}，不在 0 到 1 之间",
+                        v.get_ref()
+                    ),
+                    "填写 0 到 1 之间的小数，例如 0.8：机器把握低于它的问题列为「待复核」",
+                );
+                DEFAULT_REVIEW_BELOW
+            }
+            Some(v) => *v.get_ref(),
+            None => DEFAULT_REVIEW_BELOW,
+        };
         Rubric {
+            review_below,
             id: raw.rubric.id.get_ref().trim().to_string(),
             title: raw.rubric.title,
             edition: raw.rubric.edition,
@@ -426,11 +447,19 @@ impl<'a> Checker<'a> {
             }
         }
 
+        let mut labels = vec![ind.name.trim().to_string()];
+        for l in &ind.labels {
+            let l = l.trim();
+            if !l.is_empty() && !labels.iter().any(|x| x == l) {
+                labels.push(l.to_string());
+            }
+        }
         Indicator {
             id,
             name: ind.name.clone(),
             points: *ind.points.get_ref(),
             departments,
+            labels,
             explanation: ind
                 .explanation
                 .clone()

@@ -23,6 +23,16 @@ pub(super) struct RawFile {
     pub(super) rule_sets: Vec<Spanned<RawRuleSet>>,
     #[serde(default)]
     pub(super) sections: Vec<Spanned<RawSection>>,
+    #[serde(default)]
+    pub(super) assessment: Option<RawAssessment>,
+}
+
+/// `[assessment]`: how the assessment treats the machine's doubt.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawAssessment {
+    #[serde(default)]
+    pub(super) review_below: Option<Spanned<f64>>,
 }
 
 #[derive(Deserialize)]
@@ -106,6 +116,8 @@ pub(super) struct RawIndicator {
     pub(super) name: String,
     pub(super) points: Spanned<Points>,
     pub(super) departments: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub(super) labels: Vec<String>,
     #[serde(default)]
     pub(super) explanation: Option<String>,
     #[serde(default)]
