@@ -280,7 +280,7 @@ impl Site {
                 let Some(rule) = r.rule(&format!("{ind}/item_table")) else {
                     continue;
                 };
-                if let rubric::RuleKind::ItemTable { entries } = &rule.kind {
+                if let rubric::RuleKind::ItemTable { entries, .. } = &rule.kind {
                     let name = entries
                         .get(*entry)
                         .map(|x| x.name.clone())

@@ -126,7 +126,7 @@ fn content_items(w: &World, ind: &str) -> Vec<(String, bool)> {
 /// Each entry of a key area's item table, and whether the served table has it.
 fn table_entries(w: &World, ind: &str) -> Vec<(String, bool)> {
     let rule = w.rubric.rule(&format!("{ind}/item_table")).unwrap();
-    let rubric::RuleKind::ItemTable { entries } = &rule.kind else {
+    let rubric::RuleKind::ItemTable { entries, .. } = &rule.kind else {
         panic!()
     };
     let slug = w

@@ -142,7 +142,11 @@ pub enum RuleKind {
     /// A key item must offer each of these pieces of content.
     RequiredContent { items: Vec<ContentItem> },
     /// The department's item-sorting table (事项梳理表) must have each of these entries.
-    ItemTable { entries: Vec<ContentItem> },
+    ItemTable {
+        entries: Vec<ContentItem>,
+        /// Words in the title of the page that publishes the table (default: the rule's name).
+        titles: Vec<String>,
+    },
     /// A person judges it; the assessor records each occurrence with a reason.
     Manual { prompt: String },
 }
@@ -169,6 +173,12 @@ pub enum Count {
 #[derive(Clone, Debug, Serialize)]
 pub struct ContentItem {
     pub name: String,
+    /// The guide element this item is, when it is one (then a guide's element counts).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub element: Option<String>,
+    /// The department that owns this item, when the indicator has several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
     /// Labels that mean this item; when the item names a guide element, that element's labels.
     pub labels: Vec<String>,
     /// Look-alike labels that do not count (inherited from the element).
@@ -270,7 +280,7 @@ impl Rule {
                 let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
                 format!("须提供：{}；每缺一项扣{d}分", names.join("、"))
             }
-            RuleKind::ItemTable { entries } => {
+            RuleKind::ItemTable { entries, .. } => {
                 let names: Vec<&str> = entries.iter().map(|i| i.name.as_str()).collect();
                 format!("事项梳理表须含：{}；每缺一项扣{d}分", names.join("、"))
             }

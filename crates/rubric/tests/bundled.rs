@@ -136,7 +136,7 @@ fn key_items_and_key_areas_have_their_rules() {
     assert!(section.once);
     assert_eq!(r.rule("3.5/freshness").unwrap().deduction, Points::new(4));
     assert!(
-        matches!(r.rule("3.1/item_table").unwrap().kind, RuleKind::ItemTable { ref entries } if entries.len() == 4)
+        matches!(r.rule("3.1/item_table").unwrap().kind, RuleKind::ItemTable { ref entries, .. } if entries.len() == 4)
     );
     assert!(matches!(
         r.rule("3.4/policy_change").unwrap().kind,

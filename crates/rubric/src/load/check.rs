@@ -652,7 +652,17 @@ impl<'a> Checker<'a> {
                 .map(|items| RuleKind::RequiredContent { items }),
             "item_table" => self
                 .items(r.entries.as_ref(), rid, "entries", ctx)
-                .map(|entries| RuleKind::ItemTable { entries }),
+                .map(|entries| RuleKind::ItemTable {
+                    entries,
+                    titles: r
+                        .titles
+                        .clone()
+                        .unwrap_or_else(|| vec![r.name.trim().to_string()])
+                        .into_iter()
+                        .map(|t| t.trim().to_string())
+                        .filter(|t| !t.is_empty())
+                        .collect(),
+                }),
             "manual" => match &r.prompt {
                 Some(p) if !p.get_ref().trim().is_empty() => Some(RuleKind::Manual {
                     prompt: p.get_ref().trim().to_string(),
@@ -743,8 +753,29 @@ impl<'a> Checker<'a> {
             labels.extend(it.labels.iter().map(|l| l.trim().to_string()));
             let mut dedup = HashSet::new();
             labels.retain(|l| !l.is_empty() && dedup.insert(l.clone()));
+            let department = it.department.as_ref().and_then(|d| {
+                let found = ctx.departments.iter().find(|x| {
+                    x.name == d.get_ref().trim()
+                        || x.full_name == d.get_ref().trim()
+                        || x.aliases.iter().any(|a| a == d.get_ref().trim())
+                });
+                if found.is_none() {
+                    self.push(
+                        d.span(),
+                        format!(
+                            "「{}」的 department「{}」不在单位名录中。",
+                            it.name,
+                            d.get_ref()
+                        ),
+                        "请用 [[departments]] 中的名称或别名。",
+                    );
+                }
+                found.map(|x| x.name.clone())
+            });
             out.push(ContentItem {
                 name: it.name.trim().to_string(),
+                element: it.element.as_ref().map(|e| e.get_ref().trim().to_string()),
+                department,
                 labels,
                 not,
             });

@@ -65,6 +65,8 @@ pub(super) struct RawElement {
     pub(super) labels: Vec<String>,
     #[serde(default)]
     pub(super) not: Vec<String>,
+    #[serde(default)]
+    pub(super) department: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -156,6 +158,8 @@ pub(super) struct RawRule {
     pub(super) items: Option<Spanned<Vec<Spanned<RawItem>>>>,
     #[serde(default)]
     pub(super) entries: Option<Spanned<Vec<Spanned<RawItem>>>>,
+    #[serde(default)]
+    pub(super) titles: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -175,4 +179,6 @@ pub(super) struct RawItem {
     pub(super) labels: Vec<String>,
     #[serde(default)]
     pub(super) not: Vec<String>,
+    #[serde(default)]
+    pub(super) department: Option<Spanned<String>>,
 }
