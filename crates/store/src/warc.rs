@@ -402,32 +402,43 @@ impl<W: Write> Writer<'_, W> {
 
     /// A stable `<urn:uuid:…>` from the crawl, the fetch and the record's role.
     fn record_id(&self, fetch: Option<FetchId>, role: &str, n: usize) -> String {
-        let mut h = Sha1::new();
-        h.update(
-            format!(
-                "kaohe|{}|{}|{}|{}|{role}|{n}",
-                self.crawl.id,
-                self.crawl.seed_url,
-                self.crawl.started_at.to_rfc3339(),
-                fetch.map_or(-1, |f| f.0),
-            )
-            .as_bytes(),
-        );
-        let d = h.finalize();
-        let mut b = [0u8; 16];
-        b.copy_from_slice(&d[..16]);
-        b[6] = (b[6] & 0x0f) | 0x50; // version 5 (name-based, SHA-1)
-        b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
-        let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-        format!(
-            "<urn:uuid:{}-{}-{}-{}-{}>",
-            &hex[0..8],
-            &hex[8..12],
-            &hex[12..16],
-            &hex[16..20],
-            &hex[20..32]
-        )
+        record_id(self.crawl, fetch, role, n)
     }
+}
+
+/// The `WARC-Record-ID` the export gives a fetch's response record: findings cite it, so an
+/// archive exported later still holds the record a finding names.
+pub fn response_record_id(crawl: &Crawl, fetch: FetchId) -> String {
+    record_id(crawl, Some(fetch), "response", 0)
+}
+
+/// A stable `<urn:uuid:…>` (version 5) from the crawl, the fetch and the record's role.
+fn record_id(crawl: &Crawl, fetch: Option<FetchId>, role: &str, n: usize) -> String {
+    let mut h = Sha1::new();
+    h.update(
+        format!(
+            "kaohe|{}|{}|{}|{}|{role}|{n}",
+            crawl.id,
+            crawl.seed_url,
+            crawl.started_at.to_rfc3339(),
+            fetch.map_or(-1, |f| f.0),
+        )
+        .as_bytes(),
+    );
+    let d = h.finalize();
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&d[..16]);
+    b[6] = (b[6] & 0x0f) | 0x50; // version 5 (name-based, SHA-1)
+    b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "<urn:uuid:{}-{}-{}-{}-{}>",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
 }
 
 struct CountingWriter<W: Write> {

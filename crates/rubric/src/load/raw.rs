@@ -65,8 +65,6 @@ pub(super) struct RawElement {
     pub(super) labels: Vec<String>,
     #[serde(default)]
     pub(super) not: Vec<String>,
-    #[serde(default)]
-    pub(super) department: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]

@@ -1,0 +1,106 @@
+//! The I/O edge: a crawl read from the snapshot store into a [`Snapshot`], and the few page
+//! texts the rules ask for. Nothing here fetches; everything comes from stored fetches.
+
+use std::collections::HashMap;
+
+use extract::Vocabulary;
+use store::{CrawlId, FetchId, Outcome, Store, StoreError};
+
+use crate::snapshot::{Page, Snapshot};
+
+/// Fetches read per store query.
+const BATCH: u32 = 500;
+
+/// Reads one crawl: the latest fetch of every URL, with its facts. Pages whose facts were
+/// not stored with the fetch (an older crawl) are read from their stored bodies now.
+pub async fn snapshot(
+    store: &Store,
+    crawl: CrawlId,
+    vocab: &Vocabulary,
+) -> Result<Snapshot, StoreError> {
+    let meta = store
+        .crawl(crawl)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("快照库中没有编号为 {crawl} 的抓取")))?;
+    let mut snap = Snapshot::new(crawl.0, meta.seed_url.clone(), Some(meta.started_at));
+    let mut after: Option<FetchId> = None;
+    loop {
+        let batch = store.fetches_after(crawl, after, BATCH).await?;
+        let Some(last) = batch.last() else { break };
+        after = Some(last.id);
+        for f in batch {
+            let facts = match (&f.outcome, &f.body_hash) {
+                (
+                    Outcome::Fetched | Outcome::NotModified | Outcome::Soft404 | Outcome::Broken,
+                    Some(h),
+                ) => match (store.body(h).await?, url::Url::parse(&f.final_url)) {
+                    (Some(body), Ok(u)) => Some(extract::page(
+                        &u,
+                        &body,
+                        f.headers.content_type.as_deref(),
+                        vocab,
+                    )),
+                    _ => None,
+                },
+                _ => None,
+            };
+            snap.push(Page {
+                fetch: f.id.0,
+                warc_record: Some(store::warc::response_record_id(&meta, f.id)),
+                url: f.url,
+                final_url: f.final_url,
+                fetched_at: f.timing.started_at,
+                outcome: f.outcome,
+                status: f.status,
+                detail: f.detail,
+                body_hash: f.body_hash,
+                attachment_ok: f
+                    .attachment
+                    .map(|a| a.verdict == store::AttachmentVerdict::Ok),
+                facts,
+            });
+        }
+    }
+    Ok(snap)
+}
+
+/// The finished crawl of the same portal (same seed URL) just before this one, if any.
+pub async fn previous_crawl(store: &Store, crawl: CrawlId) -> Result<Option<CrawlId>, StoreError> {
+    let Some(this) = store.crawl(crawl).await? else {
+        return Ok(None);
+    };
+    let all = store.list_crawls().await?;
+    Ok(all
+        .iter()
+        .map(|s| &s.crawl)
+        .filter(|c| {
+            c.seed_url == this.seed_url && c.id < crawl && c.state == store::CrawlState::Finished
+        })
+        .map(|c| c.id)
+        .max())
+}
+
+/// Fills in the visible main text of the given fetches.
+pub async fn texts(store: &Store, snap: &mut Snapshot, fetches: &[i64]) -> Result<(), StoreError> {
+    let by_fetch: HashMap<i64, usize> = snap
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.fetch, i))
+        .collect();
+    for f in fetches {
+        let Some(&i) = by_fetch.get(f) else { continue };
+        let Some(h) = snap.pages[i].body_hash.clone() else {
+            continue;
+        };
+        let Some(body) = store.body(&h).await? else {
+            continue;
+        };
+        let u = url::Url::parse(&snap.pages[i].final_url).ok();
+        let stored = store.fetch(FetchId(*f)).await?;
+        let ct = stored.as_ref().and_then(|s| s.headers.content_type.clone());
+        let lines = crate::text::main_lines(&body, ct.as_deref(), u.as_ref());
+        snap.texts.insert(*f, lines);
+    }
+    Ok(())
+}
