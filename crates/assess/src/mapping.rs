@@ -117,9 +117,11 @@ pub fn map(rubric: &Rubric, profile: &Profile, snap: &Snapshot) -> Mapping {
         }
         let g = groups.entry(path).or_default();
         match f.kind {
-            Kind::List => g.0.push(i),
+            // A navigation page with a column path (a column's own page listing its
+            // sub-columns) is a list without entries: it places the column.
+            Kind::List | Kind::Other => g.0.push(i),
             Kind::Guide | Kind::Article => g.1.push(i),
-            Kind::Attachment | Kind::Other => {}
+            Kind::Attachment => {}
         }
     }
     let url_key = |i: &usize| {

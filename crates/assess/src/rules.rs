@@ -639,9 +639,21 @@ fn forms(ctx: &Ctx<'_>, ind: &Indicator, rule: &Rule, out: &mut Vec<Finding>) {
             continue;
         };
         let title = facts(p).and_then(|f| f.title.clone()).unwrap_or_default();
+        let materials = g
+            .elements
+            .iter()
+            .filter_map(|(_, e)| e.value.as_deref())
+            .collect::<Vec<_>>()
+            .join("\n");
         for form in &g.forms {
             let key = form_key(&form.name);
             let subject = format!("《{key}》");
+            // A document the page neither quotes as a title (《…》) nor links is not presented
+            // as a form to download (家庭经济状况核查授权委托书 may be one written by hand):
+            // not checked, rather than a deduction a careful person would not make.
+            if form.download.is_none() && !materials.contains(&subject) {
+                continue;
+            }
             let link = form.download.as_ref().map(|u| u.to_string()).or_else(|| {
                 offered
                     .iter()
@@ -794,9 +806,9 @@ fn offers(ctx: &Ctx<'_>, ind: &Indicator, item: &ContentItem) -> bool {
             return true;
         }
         if let Some(lines) = ctx.snap.texts.get(&p.fetch)
-            && lines
-                .iter()
-                .any(|l| labelled(l, &item.labels) && not_trap(l))
+            && lines.iter().enumerate().any(|(k, l)| {
+                not_trap(l) && labelled(l, lines.get(k + 1).map(String::as_str), &item.labels)
+            })
         {
             return true;
         }
@@ -809,13 +821,24 @@ fn offers(ctx: &Ctx<'_>, ind: &Indicator, item: &ContentItem) -> bool {
     })
 }
 
-/// A line that gives a value under one of the labels (label, a colon, then something).
-fn labelled(line: &str, labels: &[String]) -> bool {
+/// A line that gives a value under one of the labels: `label：value`, a table row
+/// `label|value`, or the label alone on its line (a heading, numbered or not) with the value
+/// on the next line.
+fn labelled(line: &str, next: Option<&str>, labels: &[String]) -> bool {
+    let bare = line
+        .trim()
+        .trim_start_matches(|c: char| {
+            c.is_ascii_digit() || "一二三四五六七八九十（）()、.．【】[] 　".contains(c)
+        })
+        .trim_end_matches(['：', ':', '】', ']', ' ', '　']);
     labels.iter().any(|l| {
+        if bare == l.as_str() {
+            return next.is_some_and(|n| n.trim().chars().count() >= 2);
+        }
         line.find(l.as_str()).is_some_and(|at| {
             let rest = line[at + l.len()..].trim_start_matches([' ', '　']);
-            let rest = rest.strip_prefix(['：', ':']).unwrap_or("");
-            rest.trim().chars().count() >= 2
+            let rest = rest.strip_prefix(['：', ':', '|']).unwrap_or("");
+            rest.trim_start_matches('|').trim().chars().count() >= 2
         })
     })
 }

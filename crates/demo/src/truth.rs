@@ -327,29 +327,22 @@ impl Site {
         }
     }
 
-    /// Who owns a key-service content item and where it would be.
+    /// Who owns a key-service content item (the rubric says, for an indicator with several
+    /// departments) and where the assessment reports it missing: the key service's own page.
     fn content_owner(&self, ind: &str, item: usize) -> (String, String) {
-        let find = |dept: &str, ct: Ctype| {
-            (0..self.cols.len())
-                .find(|&c| {
-                    self.cols[c].ind.map(|k| INDICATORS[k].id) == Some(ind)
-                        && self.cols[c].dept == dept
-                        && self.cols[c].ctype == Some(ct)
-                })
-                .map(|c| self.list_path(c, 0))
-                .unwrap_or_default()
-        };
-        match (ind, item) {
-            ("2.1", 8) => ("公安局".into(), find("公安局", Ctype::Convenience)),
-            ("2.1", _) => ("公安局".into(), find("公安局", Ctype::Guide)),
-            ("2.3", 0) => ("人社局".into(), find("人社局", Ctype::Policy)),
-            ("2.3", 1 | 2) => ("人社局".into(), find("人社局", Ctype::Guide)),
-            ("2.3", 3) => (
-                "食药工质监管理局".into(),
-                find("食药工质监管理局", Ctype::Guide),
-            ),
-            _ => ("地税局".into(), find("地税局", Ctype::Guide)),
-        }
+        let rub = rubric::bundled(rubric::BUNDLED_ID);
+        let k = INDICATORS.iter().position(|s| s.id == ind).unwrap_or(0);
+        let dept = rub
+            .as_ref()
+            .and_then(|r| r.rule(&format!("{ind}/content")))
+            .and_then(|r| match &r.kind {
+                rubric::RuleKind::RequiredContent { items } => {
+                    items.get(item).and_then(|i| i.department.clone())
+                }
+                _ => None,
+            })
+            .unwrap_or_else(|| INDICATORS[k].depts[0].to_string());
+        (dept, format!("/ggfw/{}/index.html", INDICATORS[k].slug))
     }
 
     /// What a crawler meets here besides ordinary pages.

@@ -74,16 +74,19 @@ pub fn forms(materials: &str, links: &[Link], vocab: &Vocabulary) -> Vec<Form> {
             let key = squeeze(&name);
             let by_text = links.iter().find(|l| {
                 let t = squeeze(&l.text);
+                let n = t.chars().count();
+                // A link whose text is only a part of the name (资格认定 in 教师资格认定申请表,
+                // a menu item) is the form's download only if it leads to a file or names
+                // most of the form.
+                let partial_ok =
+                    || n * 3 >= key.chars().count() * 2 || has_download_ext(l.url.path());
                 l.kind == LinkKind::A
-                    && t.chars().count() >= 4
-                    && (t.contains(&key) || key.contains(&t))
+                    && n >= 4
+                    && (t.contains(&key) || (key.contains(&t) && partial_ok()))
             });
             let by_file = links.iter().find(|l| {
                 let path = percent_decode(l.url.path());
-                DOWNLOAD_EXTS
-                    .iter()
-                    .any(|e| path.to_ascii_lowercase().ends_with(&format!(".{e}")))
-                    && squeeze(&path).contains(&key)
+                has_download_ext(&path) && squeeze(&path).contains(&key)
             });
             let (download, matched_by) = match (by_text, by_file, column_link) {
                 (Some(l), _, _) => (Some(l.url.clone()), Some("link_text")),
@@ -138,4 +141,10 @@ pub fn samples(text: &str, links: &[Link], vocab: &Vocabulary) -> (bool, bool) {
         samples.into_iter().any(found),
         errors.into_iter().any(found),
     )
+}
+
+/// Whether a URL path ends in a file type forms are offered as.
+fn has_download_ext(path: &str) -> bool {
+    let p = path.to_ascii_lowercase();
+    DOWNLOAD_EXTS.iter().any(|e| p.ends_with(&format!(".{e}")))
 }
