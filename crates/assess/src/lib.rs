@@ -76,8 +76,9 @@ pub struct Counts {
     pub manual: usize,
 }
 
-/// The result of one assessment.
-#[derive(Clone, Debug, Serialize)]
+/// The result of one assessment. Its JSON is the documented, stable shape of
+/// `kaohe assess --format json` and of a stored run (docs/assess.md).
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Assessment {
     /// The portal's seed URL.
     pub portal: String,

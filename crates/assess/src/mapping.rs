@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use extract::Kind;
 use rubric::Rubric;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::profile::Profile;
 use crate::snapshot::Snapshot;
@@ -27,7 +27,7 @@ pub const PLACED_BY_CONTAINMENT: f64 = 0.7;
 pub const PLACED_BY_PROFILE: f64 = 1.0;
 
 /// A column of the portal and where it was placed.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Column {
     /// The column path joined with " > " (the key a profile uses).
     pub key: String,
@@ -35,14 +35,14 @@ pub struct Column {
     /// The column's first list page (or its first page when it has no list).
     pub url: String,
     /// List pages (indices into the snapshot's pages), first page first.
-    #[serde(skip)]
+    #[serde(skip, default)]
     pub lists: Vec<usize>,
     /// Other pages (guides, articles) filed under the column.
-    #[serde(skip)]
+    #[serde(skip, default)]
     pub items: Vec<usize>,
     pub indicator: Option<String>,
     /// The index in `path` of the segment that named the indicator.
-    #[serde(skip)]
+    #[serde(default)]
     pub indicator_at: Option<usize>,
     /// A rubric column type id (policy, guide …).
     pub column_type: Option<String>,
@@ -70,7 +70,7 @@ impl Column {
 }
 
 /// The whole mapping of one snapshot.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Mapping {
     pub columns: Vec<Column>,
 }

@@ -157,7 +157,7 @@ pub enum Action {
 }
 
 /// The result of scoring.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Scores {
     pub rubric: String,
     pub total: Points,
@@ -167,7 +167,7 @@ pub struct Scores {
     pub departments: Vec<DepartmentScore>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SectionScore {
     pub id: String,
     pub name: String,
@@ -180,7 +180,7 @@ pub struct SectionScore {
     pub section_lost: Points,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IndicatorScore {
     pub id: String,
     pub name: String,
@@ -200,7 +200,7 @@ pub struct IndicatorScore {
 }
 
 /// One deduction that counts.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Charge {
     pub finding: String,
     pub rule: String,
@@ -208,7 +208,7 @@ pub struct Charge {
     pub deduction: Points,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DepartmentScore {
     pub name: String,
     /// Sum of the deductions charged to it, before any floor.
