@@ -104,3 +104,65 @@ pub async fn texts(store: &Store, snap: &mut Snapshot, fetches: &[i64]) -> Resul
     }
     Ok(())
 }
+
+/// Why an assessment of a stored crawl could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum AssessError {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("快照库中没有编号为 {0} 的抓取：请用 kaohe snapshot list 查看已有的抓取")]
+    NoSuchCrawl(i64),
+    #[error("{0}")]
+    Score(#[from] rubric::ScoreError),
+}
+
+/// What an assessment of a stored crawl is made with.
+pub struct Setup<'a> {
+    pub rubric: &'a rubric::Rubric,
+    pub rubric_version: String,
+    pub profile: &'a crate::Profile,
+    pub decisions: &'a crate::Decisions,
+    pub as_of: chrono::NaiveDate,
+    /// Compare with the previous finished crawl of the same portal (when there is one).
+    pub use_history: bool,
+}
+
+/// Loads a crawl (and the one before it), reads the texts the rules need, and assesses.
+pub async fn assess_crawl(
+    store: &Store,
+    crawl: CrawlId,
+    setup: &Setup<'_>,
+) -> Result<crate::Assessment, AssessError> {
+    if store.crawl(crawl).await?.is_none() {
+        return Err(AssessError::NoSuchCrawl(crawl.0));
+    }
+    let vocab = Vocabulary::from_rubric(setup.rubric);
+    let mut snap = snapshot(store, crawl, &vocab).await?;
+    let mut history = match previous_crawl(store, crawl).await? {
+        Some(prev) if setup.use_history => Some(snapshot(store, prev, &vocab).await?),
+        _ => None,
+    };
+    let mapping = crate::mapping::map(setup.rubric, setup.profile, &snap);
+    let hmap = history
+        .as_ref()
+        .map(|h| crate::mapping::map(setup.rubric, setup.profile, h));
+    let (now, then) = crate::texts_needed(
+        setup.rubric,
+        &mapping,
+        &snap,
+        history.as_ref().zip(hmap.as_ref()),
+    );
+    texts(store, &mut snap, &now).await?;
+    if let Some(h) = history.as_mut() {
+        texts(store, h, &then).await?;
+    }
+    Ok(crate::assess(&crate::Input {
+        rubric: setup.rubric,
+        rubric_version: setup.rubric_version.clone(),
+        profile: setup.profile,
+        snapshot: &snap,
+        history: history.as_ref(),
+        decisions: setup.decisions,
+        as_of: setup.as_of,
+    })?)
+}

@@ -53,7 +53,7 @@ async fn check_seed(seed: u64) {
     let expected: BTreeMap<&str, (&str, &str)> = truth
         .findings
         .iter()
-        .map(|f| (f.id.as_str(), (f.department.as_str(), "deducted")))
+        .map(|f| (f.id.as_str(), (f.department.as_str(), f.status.as_str())))
         .collect();
     let found: BTreeMap<&str, (&str, &str)> = a
         .findings

@@ -26,6 +26,9 @@ pub struct ExpectedFinding {
     /// The rule's deduction, from the rubric.
     pub deduction: rubric::Points,
     pub message: String,
+    /// What a correct assessment calls it: `deducted`; `needs_review` where a careful reader
+    /// cannot be sure from the page; `unverified` where the portal keeps the crawler out.
+    pub status: rubric::Status,
 }
 
 /// A 公共服务 sub-column as it really is.
@@ -112,7 +115,7 @@ fn to_rubric(f: &ExpectedFinding) -> rubric::Finding {
         department: f.department.clone(),
         subject: f.subject.clone(),
         message: f.message.clone(),
-        status: rubric::Status::Deducted,
+        status: f.status,
         origin: rubric::Origin::Machine,
         confidence: 1.0,
         evidence: vec![rubric::Evidence {
@@ -144,6 +147,7 @@ impl Site {
                     subject,
                     url,
                     message,
+                    status: rubric::Status::Deducted,
                 });
             };
         let mut columns = Vec::new();

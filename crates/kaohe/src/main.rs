@@ -2,6 +2,7 @@
 //! library crates; this crate turns their results and errors into Chinese text and exit codes
 //! (0 success, 1 the checked thing has problems, 2 the command could not do its job).
 
+mod assess_cmd;
 mod cli_zh;
 mod crawl_cmd;
 mod demo_cmd;
@@ -28,8 +29,14 @@ enum Command {
     /// 查看或校验考核指标体系（评分细则）
     #[command(subcommand)]
     Rubric(rubric_cmd::RubricCmd),
-    /// 在内置示例门户上演示整个流程：启动、抓取、解读网页、对照标准答案
+    /// 在内置示例门户上演示整个考核：启动、抓取、评估打分，并对照标准答案
     Demo(demo_cmd::DemoArgs),
+    /// 考核评估：抓取（或读取已有抓取）→ 栏目对应指标 → 逐条规则找出问题及证据 → 计分
+    ///
+    /// 退出码：0 评估完成；2 参数、文件或快照库错误。
+    Assess(assess_cmd::AssessArgs),
+    /// 栏目对应：列出网站栏目对应的指标、子栏目类型和责任单位及其依据，可写成站点配置
+    Map(assess_cmd::MapArgs),
     /// 示例门户网站：启动、写成静态文件、输出标准答案
     #[command(subcommand, name = "demo-site")]
     DemoSite(demo_site_cmd::DemoSiteCmd),
@@ -66,6 +73,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Rubric(cmd) => rubric_cmd::run(cmd),
         Command::Demo(args) => demo_cmd::run(args),
+        Command::Assess(args) => assess_cmd::run(args),
+        Command::Map(args) => assess_cmd::map(args),
         Command::DemoSite(cmd) => demo_site_cmd::run(cmd),
         Command::Inspect(args) => inspect_cmd::run(args),
         Command::Crawl(args) => crawl_cmd::run(args),

@@ -69,6 +69,14 @@ pub fn bundled_ids() -> impl Iterator<Item = &'static str> {
     BUNDLED.iter().map(|(id, _, _)| *id)
 }
 
+/// The text of a rubric compiled into the binary, by id (its version is the text's hash).
+pub fn bundled_text(id: &str) -> Option<&'static str> {
+    BUNDLED
+        .iter()
+        .find(|(i, _, _)| *i == id)
+        .map(|(_, _, t)| *t)
+}
+
 /// A rubric compiled into the binary, by id. The bundled files are checked by this crate's
 /// tests, so `None` means only that no bundled rubric has this id.
 pub fn bundled(id: &str) -> Option<Rubric> {
