@@ -253,18 +253,24 @@ fn freshness(ctx: &Ctx<'_>, ind: &Indicator, rule: &Rule, out: &mut Vec<Finding>
         };
         let mut redated: Vec<Evidence> = Vec::new();
         let mut excluded: HashSet<String> = HashSet::new();
+        let mut real_dates: Vec<(NaiveDate, usize, String)> = Vec::new();
         // Entries that were there before with an older date and the same content are not
-        // updates: drop them and look again.
+        // updates: they count with their earlier date; look again for the newest.
         let newest = loop {
             let n = newest_of(ctx.snap, c, &excluded);
             match redated_entry(ctx, c, n.as_ref(), start) {
-                Some((key, ev)) if !excluded.contains(&key) => {
-                    excluded.insert(key);
-                    redated.extend(ev);
+                Some(r) if !excluded.contains(&r.key) => {
+                    excluded.insert(r.key);
+                    redated.extend(r.evidence);
+                    real_dates.push(r.real);
                 }
                 _ => break n,
             }
         };
+        let newest = newest
+            .into_iter()
+            .chain(real_dates)
+            .max_by(|a, b| a.0.cmp(&b.0));
         let empty = c
             .lists
             .iter()
@@ -408,24 +414,49 @@ fn window_names(rubric: &Rubric, windows: &[rubric::TypedWindow]) -> String {
         .join("、")
 }
 
+/// A re-dated entry: shown with a newer date than the earlier crawl showed it, content
+/// unchanged.
+struct Redated {
+    /// Its URL (the key `newest_of` leaves out).
+    key: String,
+    /// Both fetches.
+    evidence: Vec<Evidence>,
+    /// Its real date, with the page it now appears on and an excerpt.
+    real: (NaiveDate, usize, String),
+}
+
 /// Whether the newest entry is a re-dated copy of an entry the earlier crawl had with an
-/// older date: (its key, the evidence of both fetches). Only entries that would make the
-/// column fresh are looked at.
+/// older date. Only entries that would make the column fresh are looked at.
 fn redated_entry(
     ctx: &Ctx<'_>,
     c: &Column,
     newest: Option<&(NaiveDate, usize, String)>,
     start: NaiveDate,
-) -> Option<(String, Vec<Evidence>)> {
+) -> Option<Redated> {
     let (date, list_i, _) = newest?;
     if *date < start {
         return None;
     }
     let hist = ctx.history?;
     let hmap = ctx.history_mapping?;
-    let f = facts(&ctx.snap.pages[*list_i])?;
-    let entry = f.entries.iter().find(|e| e.main && e.date == *date)?;
-    let url = entry.url.as_ref()?.to_string();
+    // The entry behind the newest date: in one of the column's lists, or the item page itself.
+    let from_list = c.lists.iter().find_map(|&i| {
+        facts(&ctx.snap.pages[i])?
+            .entries
+            .iter()
+            .find(|e| e.main && e.date == *date && e.url.is_some())
+            .cloned()
+    });
+    let (url, title) = match from_list {
+        Some(e) => (e.url.map(|u| u.to_string())?, e.title),
+        None => {
+            let p = &ctx.snap.pages[*list_i];
+            (
+                p.final_url.clone(),
+                facts(p).and_then(|f| f.title.clone()).unwrap_or_default(),
+            )
+        }
+    };
     let hc = hmap.columns.iter().find(|h| h.key == c.key)?;
     let old = hc.lists.iter().find_map(|&i| {
         facts(&hist.pages[i])?
@@ -447,13 +478,13 @@ fn redated_entry(
     }
     let mut a = evidence(
         now_page,
-        Some(format!("{}  {}", entry.title, date)),
+        Some(format!("{title}  {date}")),
         Some(c.name().to_string()),
     );
     a.note = Some(format!("本次抓取：日期为{date}"));
     let mut b = evidence(
         then_page,
-        Some(format!("{}  {}", entry.title, old.0)),
+        Some(format!("{title}  {}", old.0)),
         Some(c.name().to_string()),
     );
     b.note = Some(format!(
@@ -461,7 +492,15 @@ fn redated_entry(
         then_page.fetched_at.format("%Y-%m-%d"),
         old.0
     ));
-    Some((url, vec![a, b]))
+    Some(Redated {
+        key: url,
+        evidence: vec![a, b],
+        real: (
+            old.0,
+            *list_i,
+            format!("{title}  {}（重新标为{date}）", old.0),
+        ),
+    })
 }
 
 /// For a column without dates: whether its content changed since the earlier crawl, and
@@ -512,6 +551,19 @@ fn guide_pages<'a>(ctx: &'a Ctx<'_>, ind: &'a Indicator) -> Vec<(&'a Column, &'a
     v
 }
 
+/// How much to trust the reader's "missing" on a page where it found `missing` elements
+/// missing: one or two gaps are what real guides have; many at once are more often a page
+/// the reader did not read whole (a template it does not know, a guide cut short), so each
+/// needs a person's look.
+pub const SILENCE_FEW: usize = 2;
+pub fn silence_doubt(missing: usize) -> f64 {
+    match missing {
+        0..=SILENCE_FEW => 1.0,
+        3..=4 => 0.75,
+        _ => 0.6,
+    }
+}
+
 /// Pages a column lists that our fetch could not read (so nothing on them was checked).
 fn unverified_items<'a>(ctx: &'a Ctx<'_>, c: &'a Column) -> Vec<&'a Page> {
     let mut seen = HashSet::new();
@@ -545,6 +597,11 @@ fn guide_elements(
             continue;
         };
         let title = facts(p).and_then(|f| f.title.clone()).unwrap_or_default();
+        let missing = elements
+            .iter()
+            .filter(|n| g.elements.iter().any(|(m, e)| m == *n && !e.present))
+            .count();
+        let doubt = silence_doubt(missing);
         for name in elements {
             let Some((_, ef)) = g.elements.iter().find(|(n, _)| n == name) else {
                 continue;
@@ -568,8 +625,14 @@ fn guide_elements(
                     url: p.final_url.clone(),
                     subject: name.clone(),
                     department: c.department.clone(),
-                    message: format!("服务指南「{title}」缺少要素「{name}」：{why}"),
-                    confidence: f64::from(ef.confidence).min(c.confidence),
+                    message: if doubt < 1.0 {
+                        format!(
+                            "服务指南「{title}」缺少要素「{name}」：{why}（本页读出缺少 {missing} 项要素，可能是网页读取不全，请人工核对）"
+                        )
+                    } else {
+                        format!("服务指南「{title}」缺少要素「{name}」：{why}")
+                    },
+                    confidence: (f64::from(ef.confidence) * doubt).min(c.confidence),
                     unverified: false,
                     evidence: vec![evidence(p, excerpt, ef.label.clone())],
                 },

@@ -6,13 +6,12 @@
 
 use std::collections::BTreeMap;
 
-use assess::{Decisions, Input, Profile};
+use assess::{Decisions, Profile};
 use crawl::{CrawlOptions, Crawler};
 use store::Store;
 use url::Url;
 
-async fn crawl_demo(site: demo::Site, store: &Store) -> store::CrawlId {
-    let server = demo::serve(site, "127.0.0.1:0".parse().unwrap()).unwrap();
+async fn crawl(server: &demo::Server, store: &Store) -> store::CrawlId {
     let mut o = CrawlOptions::new(Url::parse(&format!("{}/", server.base_url())).unwrap());
     o.max_pages = Some(20_000);
     o.fetch.politeness.rate = 0.0;
@@ -22,34 +21,39 @@ async fn crawl_demo(site: demo::Site, store: &Store) -> store::CrawlId {
     report.crawl
 }
 
-async fn check_seed(seed: u64) {
+/// Crawls the previous version of the site, then the current one (as an office does from one
+/// assessment to the next), and assesses the second crawl against the first.
+async fn assess_seed(seed: u64, dir: &std::path::Path) -> (demo::Manifest, assess::Assessment) {
     let site = demo::Site::new(seed, 1000);
     let truth = site.truth();
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("demo.sqlite").to_str().unwrap())
+    let store = Store::open(dir.join("demo.sqlite").to_str().unwrap())
         .await
         .unwrap();
-    let crawl = crawl_demo(site, &store).await;
+    let server = demo::serve(site, "127.0.0.1:0".parse().unwrap()).unwrap();
+    server.set_previous(true);
+    crawl(&server, &store).await;
+    server.set_previous(false);
+    let now = crawl(&server, &store).await;
     let rubric = rubric::bundled(rubric::BUNDLED_ID).unwrap();
-    let vocab = extract::Vocabulary::from_rubric(&rubric);
-    let mut snap = assess::load::snapshot(&store, crawl, &vocab).await.unwrap();
-    let profile = Profile::default();
-    let mapping = assess::mapping::map(&rubric, &profile, &snap);
-    let (now, _) = assess::texts_needed(&rubric, &mapping, &snap, None);
-    assess::load::texts(&store, &mut snap, &now).await.unwrap();
     let as_of = chrono::NaiveDate::parse_from_str(&truth.as_of, "%Y-%m-%d").unwrap();
-    let decisions = Decisions::default();
-    let a = assess::assess(&Input {
+    let (profile, decisions) = (Profile::default(), Decisions::default());
+    let setup = assess::load::Setup {
         rubric: &rubric,
         rubric_version: "test".into(),
         profile: &profile,
-        snapshot: &snap,
-        history: None,
         decisions: &decisions,
         as_of,
-    })
-    .unwrap();
+        use_history: true,
+    };
+    let a = assess::load::assess_crawl(&store, now, &setup)
+        .await
+        .unwrap();
+    (truth, a)
+}
 
+async fn check_seed(seed: u64) {
+    let dir = tempfile::tempdir().unwrap();
+    let (truth, a) = assess_seed(seed, dir.path()).await;
     let expected: BTreeMap<&str, (&str, &str)> = truth
         .findings
         .iter()

@@ -589,7 +589,10 @@ pub fn build(site: &Site, c: usize, i: u64) -> Guide {
         let at = pos(&fields, "申请条件").unwrap_or(fields.len());
         fields.insert(at, scope);
     }
-    if let Some(df) = defect {
+    if defect == Some(GuideDefect::CutShort) {
+        let first_four = ["事项名称", "设定依据", "申请条件", "办理材料"];
+        fields.retain(|f| f.element.is_some_and(|e| first_four.contains(&e)));
+    } else if let Some(df) = defect {
         let e = df.element();
         let p = pos(&fields, e);
         match (df, p) {

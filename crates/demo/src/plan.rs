@@ -30,6 +30,9 @@ pub enum GuideDefect {
     PlaceholderMaterials,
     /// 设定依据 is not on the page at all.
     NoBasis,
+    /// The guide stops after its first four elements (a page cut short): the other five are
+    /// missing, and a careful reader of a machine's reading wants a person to look.
+    CutShort,
 }
 
 impl GuideDefect {
@@ -44,6 +47,7 @@ impl GuideDefect {
             GuideDefect::PlaceholderFee => "收费标准及依据",
             GuideDefect::PlaceholderMaterials => "办理材料",
             GuideDefect::NoBasis => "设定依据",
+            GuideDefect::CutShort => "收费标准及依据",
         }
     }
 
@@ -58,6 +62,7 @@ impl GuideDefect {
             GuideDefect::ScriptPhone => "联系电话由脚本填写，页面上为空",
             GuideDefect::PlaceholderMaterials => "办理材料只写「其他材料」",
             GuideDefect::NoBasis => "页面上没有设定依据",
+            GuideDefect::CutShort => "指南只写了前四项，后面的要素都没有",
         }
     }
 }
@@ -108,7 +113,15 @@ pub struct Plan {
     pub content_missing: HashMap<&'static str, usize>,
     /// Missing item-table entries: indicator id → entry index in the rubric rule.
     pub table_missing: HashMap<&'static str, usize>,
+    /// A guide behind the firewall challenge: the crawler cannot read it (*unverified*).
+    pub walled: Option<(usize, u64)>,
+    /// A stale column whose newest entry is re-dated: shown with a recent date now, with its
+    /// real (old) date in the previous version of the site, same content.
+    pub redated: Option<usize>,
 }
+
+/// Days before the as-of date that a re-dated entry claims.
+pub const REDATED_AGE: u64 = 12;
 
 /// Number of content items of the key services' `content` rules (checked against the
 /// rubric by a test): 2.1 has 9, 2.3 has 5.
@@ -123,6 +136,8 @@ impl Plan {
             forms: HashMap::new(),
             content_missing: HashMap::new(),
             table_missing: HashMap::new(),
+            walled: None,
+            redated: None,
         };
         let ind_of = |c: &ProtoView| c.ind.map(|k| INDICATORS[k].id).unwrap_or("");
         let sec1 = |c: &ProtoView| ind_of(c).starts_with("1.") && ind_of(c) != "1.10";
@@ -237,6 +252,27 @@ impl Plan {
                     break;
                 }
             }
+        }
+        // A guide cut short (needs review) and a guide behind the firewall (unverified), in
+        // guide columns no other defect uses.
+        if let Some(c) = it.next() {
+            p.guides.insert((c, 0), GuideDefect::CutShort);
+        }
+        p.walled = it.next().map(|c| (c, 0));
+        // A yearly column, stale, whose newest entry is re-dated.
+        let stale_now: Vec<usize> = p.stale.keys().copied().collect();
+        if let Some(c) = choose("redated", &|c| {
+            sec1(c) && matches!(c.ctype, Some(Ctype::Faq | Ctype::Convenience))
+        })
+        .filter(|c| !stale_now.contains(c))
+        {
+            p.stale.insert(
+                c,
+                Stale {
+                    age: 420 + below(r("a6"), 40),
+                },
+            );
+            p.redated = Some(c);
         }
         p.content_missing
             .insert("2.1", below(r("c21"), CONTENT_ITEMS_2_1 as u64) as usize);

@@ -184,14 +184,8 @@ impl Site {
         if let Some((_, to)) = REDIRECTS.iter().find(|(from, _)| *from == p) {
             return Some(redirect(to));
         }
-        if p == CHALLENGE_PATH {
-            let want = challenge_cookie(self.seed);
-            let passed = visit
-                .cookie
-                .is_some_and(|c| c.split(';').any(|kv| kv.trim() == want));
-            if !passed {
-                return Some(self.challenge());
-            }
+        if p == CHALLENGE_PATH && !passed(self.seed, &visit) {
+            return Some(self.challenge());
         }
         if p.starts_with("/d/file/") {
             return self.attachment(p);
@@ -225,6 +219,9 @@ impl Site {
         let parent = &dir[..dir[..dir.len() - 1].rfind('/')? + 1];
         let &c = self.col_by_dir.get(parent)?;
         let i = self.item_of(c, &p[parent.len()..])?;
+        if self.plan.walled == Some((c, i)) && !passed(self.seed, &visit) {
+            return Some(self.challenge());
+        }
         Some(self.html(self.item_page(c, i), self.cols[c].charset))
     }
 
@@ -291,7 +288,7 @@ impl Site {
                 (
                     text::title(self, c, i),
                     self.item_path(c, i),
-                    self.item_date(c, i),
+                    self.shown_date(c, i),
                 )
             })
             .collect()
@@ -516,7 +513,7 @@ impl Site {
                     esc(&t),
                     esc(&t),
                     esc(&self.publisher(c)),
-                    entry_date(self.item_date(c, i))
+                    entry_date(self.shown_date(c, i))
                 ));
             }
             m.push_str("</table>\n");
@@ -526,7 +523,7 @@ impl Site {
             for i in start..end {
                 let t = esc(&text::title(self, c, i));
                 let href = self.item_path(c, i);
-                let d = self.item_date(c, i);
+                let d = self.shown_date(c, i);
                 let ds = entry_date(d);
                 let li = match col.list {
                     ListStyle::SpanIso | ListStyle::YearGroups => format!(
@@ -637,7 +634,7 @@ impl Site {
 
     fn item_page(&self, c: usize, i: u64) -> String {
         let col = &self.cols[c];
-        let date = self.item_date(c, i);
+        let date = self.shown_date(c, i);
         let r = hs(self.seed, "art", &[c as u64, i]);
         let (hh, mm, ss) = (8 + r % 10, (r >> 8) % 60, (r >> 16) % 60);
         let is_guide = col.ctype == Some(Ctype::Guide);
@@ -984,6 +981,14 @@ pub fn chinese_date(d: NaiveDate) -> String {
 }
 
 pub const ROBOTS: &str = "# robots.txt for www.leiyang.gov.cn\nUser-agent: Baiduspider\nCrawl-delay: 2\nDisallow: /e/\nDisallow: /admin/\n\nUser-agent: *\nDisallow: /e/\nDisallow: /admin/\nDisallow: /d/tmp/\nDisallow: /member/\n";
+
+/// Whether a visitor carries the cookie the firewall challenge's script sets.
+fn passed(seed: u64, visit: &Visit<'_>) -> bool {
+    let want = challenge_cookie(seed);
+    visit
+        .cookie
+        .is_some_and(|c| c.split(';').any(|kv| kv.trim() == want))
+}
 
 pub fn item_table_title(id: &str) -> &'static str {
     match id {

@@ -80,6 +80,12 @@ impl Server {
         self.addr
     }
 
+    /// Switches the served site between its previous and current version
+    /// ([`Site::set_previous`]).
+    pub fn set_previous(&self, previous: bool) {
+        self.shared.site.set_previous(previous);
+    }
+
     /// `http://127.0.0.1:PORT`
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)

@@ -116,6 +116,9 @@ pub struct Site {
     pub(crate) node_by_dir: HashMap<String, usize>,
     pub(crate) plan: Plan,
     pub(crate) delays: bool,
+    /// Serve the previous version of the site (before the re-dated entry was re-dated).
+    /// Shared, so a running server can be switched between versions.
+    pub(crate) previous: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// Column indices ordered by `base_id`, for id → column lookups.
     pub(crate) by_base: Vec<usize>,
     /// The deliberately slow paths (a handful).
@@ -211,6 +214,7 @@ impl Site {
             node_by_dir,
             plan,
             delays: true,
+            previous: Default::default(),
             by_base,
             slow: Vec::new(),
         };
@@ -236,6 +240,26 @@ impl Site {
     /// The as-of date the ground truth is stated at.
     pub fn as_of(&self) -> NaiveDate {
         self.as_of
+    }
+
+    /// Serves the previous version of the site (`true`) or the current one. The two differ
+    /// only in the re-dated entry's printed date: a second crawl after switching sees an old
+    /// entry re-dated with its content unchanged.
+    pub fn set_previous(&self, previous: bool) {
+        self.previous
+            .store(previous, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// The date item `i` of column `c` shows (in lists and on its page): its date, except
+    /// the re-dated entry in the current version.
+    pub(crate) fn shown_date(&self, c: usize, i: u64) -> NaiveDate {
+        if i == 0
+            && self.plan.redated == Some(c)
+            && !self.previous.load(std::sync::atomic::Ordering::SeqCst)
+        {
+            return self.as_of - Days::days(crate::plan::REDATED_AGE as i64);
+        }
+        self.item_date(c, i)
     }
 
     /// Date of item `i` (0 = newest) of column `c`: non-increasing in `i`.

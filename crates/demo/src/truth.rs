@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::guide::{self, Value};
+use crate::plan::GuideDefect;
 use crate::render::{CALENDAR_PATH, CHALLENGE_PATH, REDIRECTS, item_table_rows};
 use crate::site::{Site, freshness_rule};
 use crate::vocab::{Ctype, INDICATORS};
@@ -44,7 +45,11 @@ pub struct ColumnTruth {
     pub column_type: String,
     pub entries: u64,
     pub list_pages: u64,
+    /// The newest date the column's list shows (in the current version of the site).
     pub newest: String,
+    /// For the re-dated column: the real date of its newest entry (shown in the previous
+    /// version of the site); `fresh` follows this date.
+    pub redated_from: Option<String>,
     /// The oldest date that still counts as updated at the as-of date.
     pub window_start: String,
     pub fresh: bool,
@@ -91,7 +96,8 @@ pub struct Manifest {
     pub as_of: String,
     pub rubric: String,
     pub findings: Vec<ExpectedFinding>,
-    /// Sum of the findings' deductions, before any floor.
+    /// Sum of the deducted findings' deductions, before any floor (needs-review and
+    /// unverified findings cost nothing until a person confirms them).
     pub deducted: rubric::Points,
     /// `rubric::score` of the findings (no assessor decisions).
     pub scores: Option<rubric::Scores>,
@@ -136,20 +142,25 @@ impl Site {
                 .unwrap_or_default()
         };
         let mut findings = Vec::new();
-        let mut push =
-            |ind: &str, dept: &str, rule: String, subject: String, url: String, message: String| {
-                findings.push(ExpectedFinding {
-                    id: format!("{rule}:{url}#{subject}"),
-                    indicator: ind.to_string(),
-                    department: dept.to_string(),
-                    deduction: deduction(&rule),
-                    rule,
-                    subject,
-                    url,
-                    message,
-                    status: rubric::Status::Deducted,
-                });
-            };
+        let mut push = |st: rubric::Status,
+                        ind: &str,
+                        dept: &str,
+                        rule: String,
+                        subject: String,
+                        url: String,
+                        message: String| {
+            findings.push(ExpectedFinding {
+                id: format!("{rule}:{url}#{subject}"),
+                indicator: ind.to_string(),
+                department: dept.to_string(),
+                deduction: deduction(&rule),
+                rule,
+                subject,
+                url,
+                message,
+                status: st,
+            });
+        };
         let mut columns = Vec::new();
         let mut guides = Vec::new();
         for (c, col) in self.cols.iter().enumerate() {
@@ -162,17 +173,27 @@ impl Site {
             let mut path: Vec<String> = col.trail.iter().map(|t| t.0.clone()).collect();
             path.push(col.name.clone());
             let url = self.list_path(c, 0);
+            let redated = self.plan.redated == Some(c);
             if !fresh {
+                let mut message = format!(
+                    "「{}」栏目最新信息为{}，截至{}已超过更新期限（应不早于{}）",
+                    col.name, col.newest, self.as_of, start
+                );
+                if redated {
+                    message.push_str(&format!(
+                        "；最新一条显示为{}，但与上一版网站中日期为{}的同一条信息内容相同，只改了日期",
+                        self.shown_date(c, 0),
+                        col.newest
+                    ));
+                }
                 push(
+                    rubric::Status::Deducted,
                     ind,
                     col.dept,
                     freshness_rule(ind),
                     path[1..].join(" > "),
                     url.clone(),
-                    format!(
-                        "「{}」栏目最新信息为{}，截至{}已超过更新期限（应不早于{}）",
-                        col.name, col.newest, self.as_of, start
-                    ),
+                    message,
                 );
             }
             columns.push(ColumnTruth {
@@ -184,7 +205,8 @@ impl Site {
                 column_type: ct.rubric_id().into(),
                 entries: col.count,
                 list_pages: self.pages_of(c),
-                newest: col.newest.to_string(),
+                newest: self.shown_date(c, 0).to_string(),
+                redated_from: redated.then(|| col.newest.to_string()),
                 window_start: start.to_string(),
                 fresh,
             });
@@ -207,9 +229,47 @@ impl Site {
                     .filter(|f| f.element.is_none())
                     .map(|f| f.label.clone())
                     .collect();
+                if self.plan.walled == Some((c, i)) {
+                    // Behind the firewall: the crawler cannot read it, so nothing on it is
+                    // checked and nothing is deducted; it is not a readable guide either.
+                    push(
+                        rubric::Status::Unverified,
+                        ind,
+                        col.dept,
+                        format!("{ind}/elements"),
+                        "网页未能核实".into(),
+                        url.clone(),
+                        format!(
+                            "服务指南「{}」在防火墙质询之后，未能抓取，要素未能核实",
+                            g.title
+                        ),
+                    );
+                    continue;
+                }
                 if ind.starts_with("1.") {
-                    if let Some(d) = g.defect {
+                    if g.defect == Some(GuideDefect::CutShort) {
+                        // A machine that reads five elements missing from one page is not
+                        // sure of itself: each is for a person to confirm.
+                        for (e, label) in &elements {
+                            if label.is_none() {
+                                push(
+                                    rubric::Status::NeedsReview,
+                                    ind,
+                                    col.dept,
+                                    format!("{ind}/elements"),
+                                    e.clone(),
+                                    url.clone(),
+                                    format!(
+                                        "服务指南「{}」缺少要素「{e}」：{}",
+                                        g.title,
+                                        GuideDefect::CutShort.describe()
+                                    ),
+                                );
+                            }
+                        }
+                    } else if let Some(d) = g.defect {
                         push(
+                            rubric::Status::Deducted,
                             ind,
                             col.dept,
                             format!("{ind}/elements"),
@@ -226,6 +286,7 @@ impl Site {
                     for f in &g.forms {
                         if let Some(d) = f.defect {
                             push(
+                                rubric::Status::Deducted,
                                 ind,
                                 col.dept,
                                 format!("{ind}/forms"),
@@ -271,6 +332,7 @@ impl Site {
                     let name = items.get(*item).map(|x| x.name.clone()).unwrap_or_default();
                     let (dept, url) = self.content_owner(ind, *item);
                     push(
+                        rubric::Status::Deducted,
                         ind,
                         &dept,
                         rule.id.clone(),
@@ -293,6 +355,7 @@ impl Site {
                     let url = format!("/ggfw/{}/sxslb.html", INDICATORS[k].slug);
                     let _ = item_table_rows(ind);
                     push(
+                        rubric::Status::Deducted,
                         ind,
                         INDICATORS[k].depts[0],
                         rule.id.clone(),
@@ -304,7 +367,11 @@ impl Site {
             }
         }
         findings.sort_by(|a, b| (&a.rule, &a.url, &a.subject).cmp(&(&b.rule, &b.url, &b.subject)));
-        let deducted = findings.iter().map(|f| f.deduction).sum();
+        let deducted = findings
+            .iter()
+            .filter(|f| f.status == rubric::Status::Deducted)
+            .map(|f| f.deduction)
+            .sum();
         let (scores, score_error) = match &rub {
             Some(r) => {
                 match rubric::score(r, &findings.iter().map(to_rubric).collect::<Vec<_>>(), &[]) {
@@ -390,6 +457,27 @@ impl Site {
         }
         for g in self.guide_form_problems() {
             v.push(g);
+        }
+        if let Some((c, i)) = self.plan.walled {
+            v.push(b(
+                "firewall_412",
+                self.item_path(c, i),
+                "办事指南页在防火墙质询之后：不带 Cookie 时返回 412（抓取时记为未核实，不扣分）"
+                    .into(),
+                false,
+            ));
+        }
+        if let Some(c) = self.plan.redated {
+            v.push(b(
+                "redated_entry",
+                self.list_path(c, 0),
+                format!(
+                    "栏目最新一条在当前版本中显示为{}，上一版本（Server::set_previous）中为{}，内容相同，只改了日期",
+                    self.shown_date(c, 0),
+                    self.item_date(c, 0)
+                ),
+                false,
+            ));
         }
         v.push(b(
             "gbk",

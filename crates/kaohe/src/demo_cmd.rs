@@ -61,34 +61,18 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         assess::rubric_version(rubric::bundled_text(rubric::BUNDLED_ID).unwrap_or_default());
     let (report, assessment, assess_secs) = rt.block_on(async {
         let store = Store::open(&db).await?;
-        let mut opts = CrawlOptions::new(seed_url);
-        // The portal is our own, in this process, on loopback: no need to be slow with it.
-        opts.fetch.politeness.rate = 0.0;
-        opts.fetch.politeness.concurrency = 8;
-        opts.workers = 32;
-        // The site has about `pages` pages and half as many robots-disallowed links: a bound
-        // far above that stops a crawler-trap regression from filling the disk.
-        opts.max_pages = Some(args.pages.max(demo::MIN_PAGES) as u64 * 20);
-        let crawler = Crawler::new(store.clone(), opts)?;
-        let bar = crate::crawl_cmd::progress_bar();
-        let stats = crawler.stats();
-        let ticker = {
-            let bar = bar.clone();
-            tokio::spawn(async move {
-                loop {
-                    let p = stats.read();
-                    bar.set_message(format!(
-                        "正在抓取：已抓取 {}  待抓取 {}",
-                        p.fetched, p.queued
-                    ));
-                    tokio::time::sleep(Duration::from_millis(200)).await;
-                }
-            })
-        };
-        let report = crawler.run().await;
-        ticker.abort();
-        bar.finish_and_clear();
-        let report = report?;
+        // The office's previous round first (the site as it was), then this round: the
+        // assessment compares the two (a re-dated entry is caught that way).
+        server.set_previous(true);
+        crawl_once(
+            &store,
+            &seed_url,
+            args.pages,
+            "上一轮抓取（网站的上一版本）",
+        )
+        .await?;
+        server.set_previous(false);
+        let report = crawl_once(&store, &seed_url, args.pages, "本轮抓取").await?;
         let (profile, decisions) = (Profile::default(), Decisions::default());
         let setup = Setup {
             rubric: &rubric,
@@ -149,6 +133,40 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// One crawl of the sample portal, fast (it is our own, on loopback), with a progress line.
+async fn crawl_once(
+    store: &Store,
+    seed_url: &Url,
+    pages: usize,
+    what: &str,
+) -> anyhow::Result<crawl::Report> {
+    let mut opts = CrawlOptions::new(seed_url.clone());
+    opts.fetch.politeness.rate = 0.0;
+    opts.fetch.politeness.concurrency = 8;
+    opts.workers = 32;
+    // The site has about `pages` pages and half as many robots-disallowed links: a bound far
+    // above that stops a crawler-trap regression from filling the disk.
+    opts.max_pages = Some(pages.max(demo::MIN_PAGES) as u64 * 20);
+    let crawler = Crawler::new(store.clone(), opts)?;
+    let bar = crate::crawl_cmd::progress_bar();
+    let stats = crawler.stats();
+    let ticker = {
+        let bar = bar.clone();
+        let what = what.to_string();
+        tokio::spawn(async move {
+            loop {
+                let p = stats.read();
+                bar.set_message(format!("{what}：已抓取 {}  待抓取 {}", p.fetched, p.queued));
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        })
+    };
+    let report = crawler.run().await;
+    ticker.abort();
+    bar.finish_and_clear();
+    Ok(report?)
 }
 
 /// The assessment against the ground truth: every expected finding with its status and
