@@ -301,10 +301,12 @@ fn apply_profile(rubric: &Rubric, profile: &Profile, c: &mut Column) {
             c.reasons.push(format!("{by}：不考核此栏目"));
         }
         if let Some(id) = &r.indicator {
+            // The assessor names the column as one of the indicator's: it is checked as a
+            // sub-column, whatever its name looked like.
             if c.indicator.as_deref() != Some(id) {
                 c.indicator_at = c.indicator_at.or(Some(0));
-                c.overview = false;
             }
+            c.overview = false;
             c.indicator = Some(id.clone());
             c.confidence = PLACED_BY_PROFILE;
             c.reasons.push(format!("{by}：指标 {id}"));
