@@ -301,12 +301,11 @@ fn apply_profile(rubric: &Rubric, profile: &Profile, c: &mut Column) {
             c.reasons.push(format!("{by}：不考核此栏目"));
         }
         if let Some(id) = &r.indicator {
-            // The assessor names the column as one of the indicator's: it is checked as a
-            // sub-column, whatever its name looked like.
+            // A column moved to another indicator is one of its sub-columns.
             if c.indicator.as_deref() != Some(id) {
                 c.indicator_at = c.indicator_at.or(Some(0));
+                c.overview = false;
             }
-            c.overview = false;
             c.indicator = Some(id.clone());
             c.confidence = PLACED_BY_PROFILE;
             c.reasons.push(format!("{by}：指标 {id}"));
@@ -315,6 +314,17 @@ fn apply_profile(rubric: &Rubric, profile: &Profile, c: &mut Column) {
             c.column_type = Some(t.clone());
             c.overview = false;
             c.reasons.push(format!("{by}：子栏目类型 {t}"));
+        }
+        if let Some(o) = r.overview {
+            c.overview = o;
+            c.reasons.push(format!(
+                "{by}：{}",
+                if o {
+                    "指标本身的栏目页"
+                } else {
+                    "指标的子栏目"
+                }
+            ));
         }
         if let Some(d) = r.department.as_deref().and_then(|d| rubric.department(d)) {
             c.department = Some(d.name.clone());
@@ -353,6 +363,9 @@ pub fn to_profile_toml(rubric: &Rubric, mapping: &Mapping, portal: &str) -> Stri
         out.push_str(&format!("indicator = {}\n", q(ind)));
         if let Some(t) = &c.column_type {
             out.push_str(&format!("type = {}\n", q(t)));
+        }
+        if c.overview {
+            out.push_str("overview = true\n");
         }
         if let Some(d) = &c.department {
             out.push_str(&format!("department = {}\n", q(d)));

@@ -18,6 +18,11 @@
 //! department = "公安局"
 //!
 //! [[columns]]
+//! path = "信息公开 > 重点领域 > 社会保险"
+//! indicator = "1.3"
+//! overview = false                  # a column of 1.3, not its own page: checked for freshness
+//!
+//! [[columns]]
 //! path = "公共服务 > 互动"
 //! ignore = true                     # not a service column: never placed
 //!
@@ -68,6 +73,10 @@ pub struct ColumnRule {
     pub column_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
+    /// The column is the indicator's own page (`true`) or one of its sub-columns (`false`);
+    /// unset, the automatic call stands (a column moved to another indicator is a sub-column).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overview: Option<bool>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub ignore: bool,
 }

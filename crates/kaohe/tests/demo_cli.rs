@@ -70,5 +70,132 @@ fn demo_crawls_assesses_and_matches_the_ground_truth() {
         "{}",
         String::from_utf8_lossy(&list.stderr)
     );
+
+    assess_again_with_decisions_and_a_profile(&dir, &db, &truth);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn kaohe_json(args: &[&str], db: &std::path::Path) -> serde_json::Value {
+    let out = Command::cargo_bin("kaohe")
+        .unwrap()
+        .args(args)
+        .arg("--db")
+        .arg(db)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The stored crawl assessed again with no network: the same result, then the assessors'
+/// decisions applied by the scoring engine, and a profile written by `map` read back.
+fn assess_again_with_decisions_and_a_profile(
+    dir: &std::path::Path,
+    db: &std::path::Path,
+    truth: &serde_json::Value,
+) {
+    let as_of = truth["as_of"].as_str().unwrap();
+    let base = [
+        "assess", "--crawl", "2", "--as-of", as_of, "--format", "json",
+    ];
+    let a = kaohe_json(&base, db);
+    let total = a["total"].as_f64().unwrap();
+    assert_eq!(total, truth["scores"]["total"].as_f64().unwrap());
+    let findings = a["findings"].as_array().unwrap();
+    let with = |status: &str| {
+        findings
+            .iter()
+            .find(|f| f["status"] == status)
+            .unwrap_or_else(|| panic!("no {status} finding"))
+    };
+    // Dismiss a deducted freshness finding (2 points back, if its indicator was not floored),
+    // confirm a needs-review one, and add a manual deduction under 1.1/accuracy.
+    let dismissed = findings
+        .iter()
+        .find(|f| f["status"] == "deducted" && f["indicator"] == "2.2")
+        .unwrap();
+    let review = with("needs_review");
+    let decisions = dir.join("decisions.toml");
+    std::fs::write(
+        &decisions,
+        format!(
+            "[[decisions]]\nfinding = {:?}\naction = \"dismiss\"\nreason = \"抓取后已更新\"\nby = \"张三\"\nat = \"2017-12-21\"\n\n\
+             [[decisions]]\nfinding = {:?}\naction = \"confirm\"\nby = \"张三\"\nat = \"2017-12-21\"\n\n\
+             [[manual]]\nrule = \"1.1/accuracy\"\ndepartment = \"教育局\"\nsubject = \"收费标准\"\nreason = \"收费标准已过时\"\nby = \"张三\"\nat = \"2017-12-21\"\n",
+            dismissed["id"].as_str().unwrap(),
+            review["id"].as_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let mut args = base.to_vec();
+    let d = decisions.to_str().unwrap();
+    args.extend(["--decisions", d]);
+    let b = kaohe_json(&args, db);
+    assert_eq!(b["counts"]["manual"], 1);
+    assert_eq!(b["decisions"].as_array().unwrap().len(), 2);
+    let ind = |v: &serde_json::Value, id: &str| -> f64 {
+        v["scores"]["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| s["indicators"].as_array().unwrap())
+            .find(|i| i["id"] == id)
+            .unwrap()["score"]
+            .as_f64()
+            .unwrap()
+    };
+    // The dismissed finding costs nothing: 2.2 gets its 2 points back.
+    assert_eq!(ind(&b, "2.2"), ind(&a, "2.2") + 2.0);
+    // The manual deduction costs 1.1 its rule's point.
+    assert_eq!(ind(&b, "1.1"), ind(&a, "1.1") - 1.0);
+    // The confirmed needs-review finding now counts on its indicator (unless it was floored).
+    let rid = review["indicator"].as_str().unwrap();
+    assert!(ind(&b, rid) < ind(&a, rid) || ind(&a, rid) == 0.0);
+
+    // A broken decisions file is refused in Chinese, with the entry to fix.
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "[[decisions]]\nfinding = \"x\"\naction = \"dismiss\"\nby = \"张三\"\nat = \"2017-12-21\"\n").unwrap();
+    let out = Command::cargo_bin("kaohe")
+        .unwrap()
+        .args(["assess", "--crawl", "2", "--as-of", as_of, "--decisions"])
+        .arg(&bad)
+        .arg("--db")
+        .arg(db)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("第 1 个 [[decisions]] 撤销问题却没有写 reason"),
+        "{err}"
+    );
+
+    // `map --write-profile` writes a profile that `assess --profile` reads back, giving the
+    // same result.
+    let profile = dir.join("profile.toml");
+    let out = Command::cargo_bin("kaohe")
+        .unwrap()
+        .args(["map", "2", "--write-profile"])
+        .arg(&profile)
+        .arg("--db")
+        .arg(db)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("2.1 居住证办理"), "{text}");
+    let mut args = base.to_vec();
+    let p = profile.to_str().unwrap();
+    args.extend(["--profile", p]);
+    let c = kaohe_json(&args, db);
+    assert_eq!(c["total"], a["total"]);
+    assert_eq!(c["findings"].as_array().unwrap().len(), findings.len());
 }
