@@ -28,22 +28,20 @@ pub async fn snapshot(
         let batch = store.fetches_after(crawl, after, BATCH).await?;
         let Some(last) = batch.last() else { break };
         after = Some(last.id);
-        for f in batch {
-            let facts = match (&f.outcome, &f.body_hash) {
-                (
-                    Outcome::Fetched | Outcome::NotModified | Outcome::Soft404 | Outcome::Broken,
-                    Some(h),
-                ) => match (store.body(h).await?, url::Url::parse(&f.final_url)) {
-                    (Some(body), Ok(u)) => Some(extract::page(
-                        &u,
-                        &body,
-                        f.headers.content_type.as_deref(),
-                        vocab,
-                    )),
-                    _ => None,
-                },
+        // Bodies first (the store's I/O), then every page of the batch read in parallel.
+        let mut bodies: Vec<Option<Vec<u8>>> = Vec::with_capacity(batch.len());
+        for f in &batch {
+            let readable = matches!(
+                f.outcome,
+                Outcome::Fetched | Outcome::NotModified | Outcome::Soft404 | Outcome::Broken
+            );
+            bodies.push(match (&f.body_hash, readable) {
+                (Some(h), true) => store.body(h).await?,
                 _ => None,
-            };
+            });
+        }
+        let facts = read_all(&batch, &bodies, vocab);
+        for (f, facts) in batch.into_iter().zip(facts) {
             snap.push(Page {
                 fetch: f.id.0,
                 warc_record: Some(store::warc::response_record_id(&meta, f.id)),
@@ -62,6 +60,48 @@ pub async fn snapshot(
         }
     }
     Ok(snap)
+}
+
+/// Reads a batch of stored bodies into page facts on every core (reading is pure and the
+/// heaviest part of loading a crawl whose facts were not stored with it).
+fn read_all(
+    batch: &[store::StoredFetch],
+    bodies: &[Option<Vec<u8>>],
+    vocab: &Vocabulary,
+) -> Vec<Option<extract::PageFacts>> {
+    let read = |f: &store::StoredFetch, body: &Option<Vec<u8>>| {
+        let body = body.as_ref()?;
+        let u = url::Url::parse(&f.final_url).ok()?;
+        Some(extract::page(
+            &u,
+            body,
+            f.headers.content_type.as_deref(),
+            vocab,
+        ))
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = batch.len().div_ceil(threads).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = batch
+            .chunks(chunk)
+            .zip(bodies.chunks(chunk))
+            .map(|(fs, bs)| {
+                let n = fs.len();
+                let h = s.spawn(move || {
+                    fs.iter()
+                        .zip(bs)
+                        .map(|(f, b)| read(f, b))
+                        .collect::<Vec<_>>()
+                });
+                (n, h)
+            })
+            .collect();
+        // A reader that panicked (it must not) leaves its pages unread, never misaligned.
+        handles
+            .into_iter()
+            .flat_map(|(n, h)| h.join().unwrap_or_else(|_| vec![None; n]))
+            .collect()
+    })
 }
 
 /// The finished crawl of the same portal (same seed URL) just before this one, if any.
