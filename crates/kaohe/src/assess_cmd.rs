@@ -188,7 +188,13 @@ pub(crate) fn table(rubric: &Rubric, a: &Assessment) -> String {
         line(&mut o, String::new());
         line(
             &mut o,
-            format!("{} {}  {} / {}", s.id, s.name, s.score, s.points),
+            format!(
+                "{}{}  {} / {}",
+                section_number(&s.id),
+                s.name,
+                s.score,
+                s.points
+            ),
         );
         for i in &s.indicators {
             let mut tail = Vec::new();
@@ -264,11 +270,26 @@ pub(crate) fn table(rubric: &Rubric, a: &Assessment) -> String {
         (Status::NeedsReview, "待复核（确认后才扣分）"),
         (Status::Unverified, "未核实（不扣分）"),
     ] {
-        let list: Vec<_> = a
+        let mut list: Vec<_> = a
             .findings
             .iter()
             .filter(|f| f.finding.status == status)
             .collect();
+        // In the rubric's order (1.2 before 1.10), then by id.
+        let order: std::collections::HashMap<&str, usize> = rubric
+            .indicators()
+            .enumerate()
+            .map(|(k, i)| (i.id.as_str(), k))
+            .collect();
+        list.sort_by_key(|f| {
+            (
+                order
+                    .get(f.indicator.as_str())
+                    .copied()
+                    .unwrap_or(usize::MAX),
+                f.finding.id.clone(),
+            )
+        });
         if list.is_empty() {
             continue;
         }
@@ -297,6 +318,16 @@ pub(crate) fn table(rubric: &Rubric, a: &Assessment) -> String {
         }
     }
     o
+}
+
+/// （一）, （二）… for the sections numbered 1, 2 … as the seed writes them; other ids as
+/// they are.
+fn section_number(id: &str) -> String {
+    const ZH: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+    match id.parse::<usize>() {
+        Ok(n) if (1..=10).contains(&n) => format!("（{}）", ZH[n - 1]),
+        _ => format!("{id} "),
+    }
 }
 
 pub fn map(args: MapArgs) -> anyhow::Result<ExitCode> {
