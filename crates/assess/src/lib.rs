@@ -29,6 +29,7 @@ pub mod load;
 pub mod mapping;
 pub mod profile;
 pub mod rules;
+pub mod run;
 
 pub mod snapshot;
 pub mod text;

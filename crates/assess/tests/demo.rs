@@ -23,7 +23,10 @@ async fn crawl(server: &demo::Server, store: &Store) -> store::CrawlId {
 
 /// Crawls the previous version of the site, then the current one (as an office does from one
 /// assessment to the next), and assesses the second crawl against the first.
-async fn assess_seed(seed: u64, dir: &std::path::Path) -> (demo::Manifest, assess::Assessment) {
+async fn assess_seed(
+    seed: u64,
+    dir: &std::path::Path,
+) -> (demo::Manifest, assess::Assessment, Store) {
     let site = demo::Site::new(seed, 1000);
     let truth = site.truth();
     let store = Store::open(dir.join("demo.sqlite").to_str().unwrap())
@@ -48,12 +51,13 @@ async fn assess_seed(seed: u64, dir: &std::path::Path) -> (demo::Manifest, asses
     let a = assess::load::assess_crawl(&store, now, &setup)
         .await
         .unwrap();
-    (truth, a)
+    (truth, a, store)
 }
 
 async fn check_seed(seed: u64) {
     let dir = tempfile::tempdir().unwrap();
-    let (truth, a) = assess_seed(seed, dir.path()).await;
+    let (truth, a, store) = assess_seed(seed, dir.path()).await;
+    stored_as_a_run(&store, &a).await;
     let expected: BTreeMap<&str, (&str, &str)> = truth
         .findings
         .iter()
@@ -93,6 +97,48 @@ async fn check_seed(seed: u64) {
     );
     let want = truth.scores.as_ref().unwrap().total;
     assert_eq!(a.total, want, "seed {seed}: total");
+}
+
+/// The assessment stored as a run reads back the same; a decision appended to it rescores it
+/// through the scoring engine; a published run takes no more decisions.
+async fn stored_as_a_run(store: &Store, a: &assess::Assessment) {
+    let rubric = rubric::bundled(rubric::BUNDLED_ID).unwrap();
+    let id = assess::run::save(store, a, None).await.unwrap();
+    let back = assess::run::load(store, id).await.unwrap();
+    assert_eq!(
+        serde_json::to_string(&back.assessment).unwrap(),
+        serde_json::to_string(a).unwrap()
+    );
+    assert_eq!(
+        store.findings(id, None).await.unwrap().len(),
+        a.findings.len()
+    );
+    let victim = a
+        .findings
+        .iter()
+        .find(|f| f.finding.status == rubric::Status::Deducted && f.indicator.starts_with('2'))
+        .unwrap();
+    let dismiss = rubric::Decision {
+        finding: victim.finding.id.clone(),
+        action: rubric::Action::Dismiss,
+        by: "张三".into(),
+        at: "2017-12-21".into(),
+        reason: "抓取后已更新".into(),
+        department: None,
+    };
+    let after = assess::run::decide(store, id, &rubric, &[dismiss.clone()])
+        .await
+        .unwrap();
+    assert_eq!(after.total, a.total + victim.deduction);
+    let again = assess::run::load(store, id).await.unwrap().assessment;
+    assert_eq!(again.total, after.total);
+    assert_eq!(again.decisions, [dismiss.clone()]);
+    store.publish_run(id).await.unwrap();
+    assert!(
+        assess::run::decide(store, id, &rubric, &[dismiss])
+            .await
+            .is_err()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -132,14 +132,24 @@ pub fn run(args: AssessArgs) -> anyhow::Result<ExitCode> {
             use_history: !args.no_history,
         };
         let a = assess::load::assess_crawl(&store, crawl, &setup).await?;
+        let profile_text = match &args.profile {
+            Some(p) => std::fs::read_to_string(p).ok(),
+            None => None,
+        };
+        let run = assess::run::save(&store, &a, profile_text).await?;
         store.close().await;
-        anyhow::Ok(a)
+        anyhow::Ok((a, run))
     })?;
+    let (a, run) = a;
     if args.format == "json" {
         println!("{}", serde_json::to_string_pretty(&a)?);
     } else {
         print!("{}", table(&rubric, &a));
     }
+    let db = store::redact(&args.db);
+    eprintln!(
+        "已存为评估 #{run}（kaohe run show {run} --db {db} 查看；评审决定可用 kaohe run decide {run} --decisions 文件 追加）"
+    );
     Ok(ExitCode::SUCCESS)
 }
 

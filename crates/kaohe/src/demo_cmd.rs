@@ -85,9 +85,11 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         let t0 = Instant::now();
         let assessment = assess::load::assess_crawl(&store, report.crawl, &setup).await?;
         let secs = t0.elapsed().as_secs_f64();
+        let run = assess::run::save(&store, &assessment, None).await?;
         store.close().await;
-        anyhow::Ok((report, assessment, secs))
+        anyhow::Ok((report, (assessment, run), secs))
     })?;
+    let (assessment, run) = assessment;
     drop(server);
 
     let p = &report.progress;
@@ -124,6 +126,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     println!();
     let agree = compare(&truth, &assessment);
     let db = store::redact(&db);
+    println!("评估结果已存为评估 #{run}（kaohe run show {run} --db {db}）");
     println!(
         "快照库：{db}（可用 kaohe snapshot list --db {db} 查看，用 kaohe assess --crawl {} --db {db} --as-of {} 重新评估）",
         report.crawl, truth.as_of

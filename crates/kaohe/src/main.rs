@@ -9,6 +9,7 @@ mod demo_cmd;
 mod demo_site_cmd;
 mod inspect_cmd;
 mod rubric_cmd;
+mod run_cmd;
 mod snapshot_cmd;
 
 use std::process::ExitCode;
@@ -37,6 +38,9 @@ enum Command {
     Assess(assess_cmd::AssessArgs),
     /// 栏目对应：列出网站栏目对应的指标、子栏目类型和责任单位及其依据，可写成站点配置
     Map(assess_cmd::MapArgs),
+    /// 已存的评估：列表、显示、追加评审决定、发布
+    #[command(subcommand)]
+    Run(run_cmd::RunCmd),
     /// 示例门户网站：启动、写成静态文件、输出标准答案
     #[command(subcommand, name = "demo-site")]
     DemoSite(demo_site_cmd::DemoSiteCmd),
@@ -75,6 +79,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo_cmd::run(args),
         Command::Assess(args) => assess_cmd::run(args),
         Command::Map(args) => assess_cmd::map(args),
+        Command::Run(cmd) => run_cmd::run(cmd),
         Command::DemoSite(cmd) => demo_site_cmd::run(cmd),
         Command::Inspect(args) => inspect_cmd::run(args),
         Command::Crawl(args) => crawl_cmd::run(args),

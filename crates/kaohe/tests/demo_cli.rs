@@ -156,6 +156,58 @@ fn assess_again_with_decisions_and_a_profile(
     let rid = review["indicator"].as_str().unwrap();
     assert!(ind(&b, rid) < ind(&a, rid) || ind(&a, rid) == 0.0);
 
+    // Every assessment was stored as a run; decisions appended to the first run rescore it,
+    // and a published run refuses more.
+    let runs = Command::cargo_bin("kaohe")
+        .unwrap()
+        .args(["run", "list", "--db"])
+        .arg(db)
+        .output()
+        .unwrap();
+    let runs = String::from_utf8_lossy(&runs.stdout).to_string();
+    assert!(runs.contains("次评估"), "{runs}");
+    let only_dismiss = dir.join("dismiss.toml");
+    std::fs::write(
+        &only_dismiss,
+        format!(
+            "[[decisions]]\nfinding = {:?}\naction = \"dismiss\"\nreason = \"抓取后已更新\"\nby = \"张三\"\nat = \"2017-12-21\"\n",
+            dismissed["id"].as_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let decide = |run: &str| {
+        Command::cargo_bin("kaohe")
+            .unwrap()
+            .args(["run", "decide", run, "--decisions"])
+            .arg(&only_dismiss)
+            .arg("--db")
+            .arg(db)
+            .output()
+            .unwrap()
+    };
+    // Run 1 is `kaohe demo`'s own assessment, with the ground truth's total.
+    let out = decide("1");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(&format!("总分 {total} → {}", total + 2.0))
+    );
+    let shown = kaohe_json(&["run", "show", "1", "--format", "json"], db);
+    assert_eq!(shown["total"].as_f64().unwrap(), total + 2.0);
+    let out = Command::cargo_bin("kaohe")
+        .unwrap()
+        .args(["run", "publish", "1", "--db"])
+        .arg(db)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let out = decide("1");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("已发布，不能再修改"));
+
     // A broken decisions file is refused in Chinese, with the entry to fix.
     let bad = dir.join("bad.toml");
     std::fs::write(&bad, "[[decisions]]\nfinding = \"x\"\naction = \"dismiss\"\nby = \"张三\"\nat = \"2017-12-21\"\n").unwrap();

@@ -89,4 +89,8 @@ pub enum StoreError {
     },
     #[error("写入失败：{0}")]
     Io(#[from] std::io::Error),
+    #[error("评估 {0} 不存在：请用 kaohe run list 查看已有的评估")]
+    NoSuchRun(RunId),
+    #[error("评估 {0} 已发布，不能再修改（如需更正，请重新评估）")]
+    RunPublished(RunId),
 }

@@ -35,6 +35,10 @@ id_type!(
     /// One fetch attempt's record (a row of `fetches`).
     FetchId
 );
+id_type!(
+    /// One assessment run (a row of `runs`).
+    RunId
+);
 
 /// Defines a closed string-backed enum with `as_str`, `parse` and `ALL`.
 macro_rules! str_enum {
@@ -490,4 +494,72 @@ pub struct CrawlSummary {
     pub pending: u64,
     pub in_progress: u64,
     pub done: u64,
+}
+
+str_enum!(
+    /// Whether a run may still change: a published run is frozen (no more decisions).
+    RunState {
+        Draft = "draft",
+        Published = "published",
+    }
+);
+
+/// An assessment run to store: what it was made from, its result as JSON, and one row per
+/// finding. The store does not read the JSON; the assessment does.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewRun {
+    pub crawl: CrawlId,
+    pub history_crawl: Option<CrawlId>,
+    pub rubric_id: String,
+    pub rubric_version: String,
+    /// YYYY-MM-DD.
+    pub as_of: String,
+    pub extractor: String,
+    pub profile: Option<String>,
+    pub total_hundredths: i64,
+    pub assessment: String,
+    pub findings: Vec<FindingRow>,
+}
+
+/// A stored run (without its findings).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunRow {
+    pub id: RunId,
+    pub crawl: CrawlId,
+    pub history_crawl: Option<CrawlId>,
+    pub rubric_id: String,
+    pub rubric_version: String,
+    pub as_of: String,
+    pub extractor: String,
+    pub created_at: DateTime<Utc>,
+    pub state: RunState,
+    pub profile: Option<String>,
+    pub total_hundredths: i64,
+    pub assessment: String,
+}
+
+/// One finding of a run: the columns a run is queried by, and the finding as JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FindingRow {
+    pub id: String,
+    pub rule: String,
+    pub indicator: String,
+    pub department: String,
+    /// `deducted`, `needs_review` or `unverified`.
+    pub status: String,
+    pub deduction_hundredths: i64,
+    pub confidence: f64,
+    pub body: String,
+}
+
+/// One assessor decision on a finding of a run, as appended (never edited).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecisionRow {
+    pub finding: String,
+    pub action: String,
+    pub by: String,
+    pub at: String,
+    pub reason: String,
+    /// The decision as JSON.
+    pub body: String,
 }

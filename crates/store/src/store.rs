@@ -177,6 +177,7 @@ macro_rules! crawl_from_row {
     }};
 }
 
+mod runs;
 mod write;
 pub use write::PreparedRecord;
 

@@ -57,7 +57,113 @@ contract_tests!(
     record_batch_is_one_transaction,
     a_large_shuffled_batch_keeps_each_fetch_with_its_own_rows,
     concurrent_batches_sharing_urls_and_bodies_do_not_deadlock,
+    runs_keep_their_findings_and_an_append_only_decision_log,
 );
+
+async fn runs_keep_their_findings_and_an_append_only_decision_log(store: &Store) {
+    let crawl = store
+        .create_crawl("http://127.0.0.1:8080/", &serde_json::json!({}))
+        .await
+        .unwrap();
+    // A few thousand findings, in several multi-row statements, land with their run.
+    let findings: Vec<FindingRow> = (0..1234)
+        .map(|i| FindingRow {
+            id: format!("1.{}/elements:/g/{i}.html#办理时间", i % 12 + 1),
+            rule: format!("1.{}/elements", i % 12 + 1),
+            indicator: format!("1.{}", i % 12 + 1),
+            department: if i % 3 == 0 { "教育局" } else { "公安局" }.into(),
+            status: ["deducted", "needs_review", "unverified"][i % 3].into(),
+            deduction_hundredths: 100,
+            confidence: 0.95,
+            body: format!("{{\"id\":{i}}}"),
+        })
+        .collect();
+    let new = NewRun {
+        crawl,
+        history_crawl: None,
+        rubric_id: "leiyang-2017".into(),
+        rubric_version: "b97da7c72bbe".into(),
+        as_of: "2017-12-20".into(),
+        extractor: "kaohe-extract test".into(),
+        profile: Some("[portal]\nname = \"耒阳\"\n".into()),
+        total_hundredths: 6700,
+        assessment: "{\"total\":67}".into(),
+        findings: findings.clone(),
+    };
+    let run = store.create_run(&new).await.unwrap();
+    let got = store.run(run).await.unwrap().unwrap();
+    assert_eq!(got.crawl, crawl);
+    assert_eq!(got.state, RunState::Draft);
+    assert_eq!(got.as_of, "2017-12-20");
+    assert_eq!(got.profile, new.profile);
+    assert_eq!(got.assessment, new.assessment);
+    assert_eq!(store.list_runs(Some(crawl)).await.unwrap().len(), 1);
+    assert_eq!(store.list_runs(None).await.unwrap()[0].id, run);
+    assert!(store.run(RunId(run.0 + 100)).await.unwrap().is_none());
+
+    let all = store.findings(run, None).await.unwrap();
+    assert_eq!(all.len(), 1234);
+    let mut want = findings.clone();
+    want.sort_by(|a, b| a.id.cmp(&b.id));
+    assert_eq!(all, want);
+    // One department sees only its own.
+    let edu = store.findings(run, Some("教育局")).await.unwrap();
+    assert_eq!(edu.len(), 412);
+    assert!(edu.iter().all(|f| f.department == "教育局"));
+
+    // Decisions are appended in order, and the run's result is replaced with them.
+    let d = |n: &str, action: &str| DecisionRow {
+        finding: n.into(),
+        action: action.into(),
+        by: "张三".into(),
+        at: "2017-12-21T10:00:00+08:00".into(),
+        reason: "人工核实".into(),
+        body: format!("{{\"finding\":\"{n}\"}}"),
+    };
+    store
+        .add_decisions(run, &[d("a", "dismiss")], 6900, "{\"total\":69}")
+        .await
+        .unwrap();
+    store
+        .add_decisions(
+            run,
+            &[d("b", "confirm"), d("a", "confirm")],
+            6700,
+            "{\"total\":67}",
+        )
+        .await
+        .unwrap();
+    let log = store.decisions(run).await.unwrap();
+    let order: Vec<(&str, &str)> = log
+        .iter()
+        .map(|x| (x.finding.as_str(), x.action.as_str()))
+        .collect();
+    assert_eq!(
+        order,
+        [("a", "dismiss"), ("b", "confirm"), ("a", "confirm")]
+    );
+    let got = store.run(run).await.unwrap().unwrap();
+    assert_eq!(
+        (got.total_hundredths, got.assessment.as_str()),
+        (6700, "{\"total\":67}")
+    );
+
+    // Published: frozen.
+    store.publish_run(run).await.unwrap();
+    let err = store
+        .add_decisions(run, &[d("c", "dismiss")], 0, "{}")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::RunPublished(r) if r == run),
+        "{err}"
+    );
+    assert_eq!(store.decisions(run).await.unwrap().len(), 3);
+    assert!(matches!(
+        store.add_decisions(RunId(run.0 + 100), &[], 0, "{}").await,
+        Err(StoreError::NoSuchRun(_))
+    ));
+}
 
 async fn crawl_life_cycle(store: &Store) {
     let config = serde_json::json!({"max_pages": 100, "rate": 2.0, "scope": ["www.zc.gov.cn"]});
