@@ -126,13 +126,13 @@ async fn stored_as_a_run(store: &Store, a: &assess::Assessment) {
         reason: "抓取后已更新".into(),
         department: None,
     };
-    let after = assess::run::decide(store, id, &rubric, &[dismiss.clone()])
+    let after = assess::run::decide(store, id, &rubric, std::slice::from_ref(&dismiss))
         .await
         .unwrap();
     assert_eq!(after.total, a.total + victim.deduction);
     let again = assess::run::load(store, id).await.unwrap().assessment;
     assert_eq!(again.total, after.total);
-    assert_eq!(again.decisions, [dismiss.clone()]);
+    assert_eq!(again.decisions, std::slice::from_ref(&dismiss));
     store.publish_run(id).await.unwrap();
     assert!(
         assess::run::decide(store, id, &rubric, &[dismiss])
