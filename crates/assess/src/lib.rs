@@ -236,7 +236,7 @@ pub fn assess(input: &Input<'_>) -> Result<Assessment, rubric::ScoreError> {
 
 /// The reader's version tag, recorded with every run.
 pub fn extract_version() -> String {
-    format!("kaohe-extract {}", env!("CARGO_PKG_VERSION"))
+    extract::VERSION.to_string()
 }
 
 /// The version of a rubric file's text: the first 12 hex digits of its sha256.

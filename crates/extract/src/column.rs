@@ -4,12 +4,12 @@
 //! CMS meta tags (ColumnName, with ChannelName/ParentColumnName before it when present), the
 //! `<title>` ("通知公告_某某县人民政府" → 通知公告).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::doc::{Doc, Region};
 use crate::text::collapse_ws;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ColumnSource {
     Breadcrumb,

@@ -7,7 +7,7 @@
 
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How many bytes the `<meta charset>` prescan reads. Browsers stop at 1024; we read further
 /// because saved pages often carry a JSP directive, a comment banner or a long `<title>` block
@@ -17,7 +17,7 @@ const PRESCAN_BYTES: usize = 4096;
 const DETECT_BYTES: usize = 256 * 1024;
 
 /// How the encoding of a body was decided.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DecidedBy {
     /// A byte-order mark.
@@ -49,7 +49,7 @@ impl DecidedBy {
 }
 
 /// A decoded body.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Decoded {
     pub text: String,
     /// WHATWG name of the encoding used, e.g. "UTF-8", "GBK", "gb18030".

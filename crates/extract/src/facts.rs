@@ -2,7 +2,7 @@
 //! together, and the stable JSON shape `kaohe inspect` prints.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::column::{self, ColumnSource};
@@ -15,7 +15,7 @@ use crate::sniff::{AttachmentKind, Magic, attachment_kind, is_soft_404, magic};
 use crate::vocab::Vocabulary;
 
 /// What a page is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// A column's list of items.
@@ -30,16 +30,16 @@ pub enum Kind {
 }
 
 /// How the body was turned into text.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct EncodingFacts {
-    pub encoding: &'static str,
+    pub encoding: String,
     pub decided_by: DecidedBy,
-    pub declared: Option<&'static str>,
+    pub declared: Option<String>,
     pub had_errors: bool,
 }
 
 /// The facts of one page. Field order and names are the documented JSON shape.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PageFacts {
     pub kind: Kind,
     pub title: Option<String>,
@@ -87,9 +87,9 @@ pub fn page(url: &Url, bytes: &[u8], content_type: Option<&str>, vocab: &Vocabul
         page_html(url, &d.text, vocab)
     };
     facts.encoding = Some(EncodingFacts {
-        encoding: d.encoding,
+        encoding: d.encoding.to_string(),
         decided_by: d.decided_by,
-        declared: d.declared,
+        declared: d.declared.map(str::to_string),
         had_errors: d.had_errors,
     });
     facts

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::dates::re;
@@ -13,14 +13,14 @@ use crate::links::{Link, LinkKind};
 use crate::text::squeeze;
 use crate::vocab::Vocabulary;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Form {
     /// As named on the page, without 《》.
     pub name: String,
     /// The download the page offers for it, if any.
     pub download: Option<Url>,
     /// How the download was matched: "link_text", "file_name" or "forms_column".
-    pub matched_by: Option<&'static str>,
+    pub matched_by: Option<String>,
 }
 
 /// Endings of a document that is a form to fill in (the structure of the names, not labels).
@@ -97,7 +97,7 @@ pub fn forms(materials: &str, links: &[Link], vocab: &Vocabulary) -> Vec<Form> {
             Form {
                 name,
                 download,
-                matched_by,
+                matched_by: matched_by.map(str::to_string),
             }
         })
         .collect()

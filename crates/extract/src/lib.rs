@@ -25,6 +25,12 @@
 //!
 //! Architecture invariant: no I/O; a page's facts depend only on its URL, bytes and headers.
 
+/// The reader's version, stored with the facts of every fetch. Bump it whenever the facts the
+/// same bytes give can change (a new rule, a fixed miss, a new field): `kaohe reread` then
+/// re-reads the stored bodies whose facts carry another version, and an assessment never
+/// mixes facts of two readers without saying so.
+pub const VERSION: &str = "extract-2026.12.05-1";
+
 pub mod column;
 mod cues;
 pub mod dates;

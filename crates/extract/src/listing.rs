@@ -7,7 +7,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use scraper::ElementRef;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::dates::find_dates;
@@ -15,7 +15,7 @@ use crate::doc::{Doc, Region};
 use crate::text::collapse_ws;
 
 /// One entry of a column list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     pub title: String,
     pub url: Option<Url>,
@@ -23,12 +23,12 @@ pub struct Entry {
     /// Where the date was read.
     pub date_from: EntryDate,
     /// The entry sits in the page's main content (not a sidebar or a hidden tab).
-    #[serde(skip)]
+    #[serde(default)]
     pub main: bool,
 }
 
 /// Where an entry's date was read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EntryDate {
     /// The list item, beside the link.

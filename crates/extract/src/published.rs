@@ -7,14 +7,14 @@
 //! blocks are never read, and neither are dates inside the body's prose.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::dates::find_dates_hw;
 use crate::doc::{Doc, Region};
 use crate::text::halfwidth;
 
 /// Where a date was found.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum DateSource {
     /// A visible label such as 发布日期 (the label as written).
@@ -29,7 +29,7 @@ pub enum DateSource {
     Entry,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dated {
     pub date: NaiveDate,
     pub source: DateSource,

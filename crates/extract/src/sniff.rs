@@ -1,7 +1,7 @@
 //! Cheap checks on a fetched body that the crawler makes before (or instead of) extraction:
 //! is this an error page served with 200, and is this attachment really the file it claims.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use url::Url;
 
 /// Phrases of "page not found" pages on Chinese portals (and the English ones servers use).
@@ -86,7 +86,7 @@ fn strip_tags(html: &str) -> String {
 }
 
 /// File kinds a service guide links to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FileKind {
     Doc,
@@ -167,7 +167,7 @@ impl FileKind {
 }
 
 /// What the first bytes of a body are.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Magic {
     /// OLE compound file: .doc, .xls, .ppt, .wps, .et.
@@ -227,7 +227,7 @@ pub fn magic(head: &[u8]) -> Magic {
 }
 
 /// What an attachment claims to be and what its bytes are.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttachmentKind {
     /// The kind named by the URL's extension, else by a specific Content-Type.
     pub claimed: Option<FileKind>,

@@ -160,12 +160,12 @@ fn text(url: &Url, f: &PageFacts) -> String {
             extract::DecidedBy::Detector => "按内容检测（未声明）".to_owned(),
             extract::DecidedBy::HttpHeaderWrong => format!(
                 "HTTP 响应头声明为 {}，但内容实为 {}，已按内容解码",
-                e.declared.unwrap_or("?"),
+                e.declared.as_deref().unwrap_or("?"),
                 e.encoding
             ),
             extract::DecidedBy::MetaWrong => format!(
                 "网页声明为 {}，但内容实为 {}，已按内容解码",
-                e.declared.unwrap_or("?"),
+                e.declared.as_deref().unwrap_or("?"),
                 e.encoding
             ),
         };

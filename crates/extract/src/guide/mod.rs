@@ -16,8 +16,8 @@
 
 mod segment;
 
-use serde::Serialize;
 use serde::ser::SerializeMap;
+use serde::{Deserialize, Serialize};
 
 use segment::{Numbering, Seg, inline_splits, numbering, segment, strip_colon};
 
@@ -27,7 +27,7 @@ use crate::text::halfwidth;
 use crate::vocab::{LabelMatch, Vocabulary};
 
 /// How an element's value was found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum How {
     /// A label cell beside a value cell.
@@ -46,7 +46,7 @@ pub enum How {
     Missing,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ElementFact {
     pub present: bool,
     /// The label as written on the page.
@@ -88,6 +88,49 @@ impl Serialize for Guide {
         m.serialize_entry("sample_text", &self.sample_text)?;
         m.serialize_entry("common_errors", &self.common_errors)?;
         m.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Guide {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Guide, D::Error> {
+        /// The elements as a JSON object, in the order written (rubric order).
+        struct Elements(Vec<(String, ElementFact)>);
+        impl<'de> Deserialize<'de> for Elements {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Elements, D::Error> {
+                struct V;
+                impl<'de> serde::de::Visitor<'de> for V {
+                    type Value = Elements;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str("a map of element name to element fact")
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(
+                        self,
+                        mut m: A,
+                    ) -> Result<Elements, A::Error> {
+                        let mut v = Vec::new();
+                        while let Some((k, e)) = m.next_entry::<String, ElementFact>()? {
+                            v.push((k, e));
+                        }
+                        Ok(Elements(v))
+                    }
+                }
+                d.deserialize_map(V)
+            }
+        }
+        #[derive(Deserialize)]
+        struct Repr {
+            elements: Elements,
+            forms: Vec<crate::forms::Form>,
+            sample_text: bool,
+            common_errors: bool,
+        }
+        let r = Repr::deserialize(d)?;
+        Ok(Guide {
+            elements: r.elements.0,
+            forms: r.forms,
+            sample_text: r.sample_text,
+            common_errors: r.common_errors,
+        })
     }
 }
 
