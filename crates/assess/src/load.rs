@@ -11,8 +11,9 @@ use crate::snapshot::{Page, Snapshot};
 /// Fetches read per store query.
 const BATCH: u32 = 500;
 
-/// Reads one crawl: the latest fetch of every URL, with its facts. Pages whose facts were
-/// not stored with the fetch (an older crawl) are read from their stored bodies now.
+/// Reads one crawl: the latest fetch of every URL, with its facts — those stored with the
+/// fetch when this reader made them, else read from the stored body now (an older crawl, or
+/// facts of another reader version: `kaohe reread` stores them anew).
 pub async fn snapshot(
     store: &Store,
     crawl: CrawlId,
@@ -28,20 +29,33 @@ pub async fn snapshot(
         let batch = store.fetches_after(crawl, after, BATCH).await?;
         let Some(last) = batch.last() else { break };
         after = Some(last.id);
-        // Bodies first (the store's I/O), then every page of the batch read in parallel.
+        // The facts stored with each fetch by this reader; pages without them (an older
+        // crawl, another reader) are read from their stored bodies, in parallel.
+        let ids: Vec<FetchId> = batch.iter().map(|f| f.id).collect();
+        let mut stored: HashMap<i64, extract::PageFacts> = HashMap::new();
+        for sf in store.facts_of(&ids).await? {
+            if sf.extractor == extract::VERSION
+                && let Ok(f) = serde_json::from_slice::<extract::PageFacts>(&sf.json)
+            {
+                stored.insert(sf.fetch.0, f);
+            }
+        }
         let mut bodies: Vec<Option<Vec<u8>>> = Vec::with_capacity(batch.len());
         for f in &batch {
             let readable = matches!(
                 f.outcome,
                 Outcome::Fetched | Outcome::NotModified | Outcome::Soft404 | Outcome::Broken
             );
-            bodies.push(match (&f.body_hash, readable) {
-                (Some(h), true) => store.body(h).await?,
-                _ => None,
-            });
+            bodies.push(
+                match (&f.body_hash, readable && !stored.contains_key(&f.id.0)) {
+                    (Some(h), true) => store.body(h).await?,
+                    _ => None,
+                },
+            );
         }
-        let facts = read_all(&batch, &bodies, vocab);
-        for (f, facts) in batch.into_iter().zip(facts) {
+        let read = read_all(&batch, &bodies, vocab);
+        for (f, read) in batch.into_iter().zip(read) {
+            let facts = stored.remove(&f.id.0).or(read);
             snap.push(Page {
                 fetch: f.id.0,
                 warc_record: Some(store::warc::response_record_id(&meta, f.id)),
@@ -205,4 +219,71 @@ pub async fn assess_crawl(
         decisions: setup.decisions,
         as_of: setup.as_of,
     })?)
+}
+
+/// What `kaohe reread` did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Reread {
+    /// Pages read and whose facts were stored anew.
+    pub read: u64,
+    /// Pages whose facts this reader had already made (left alone).
+    pub current: u64,
+    /// Of the pages read, those whose kind (list, guide, article …) changed.
+    pub changed_kind: u64,
+}
+
+/// Re-reads a crawl's stored bodies whose facts are missing or from another reader version
+/// (every page with `all`), and stores the new facts. No network.
+pub async fn reread(
+    store: &Store,
+    crawl: CrawlId,
+    vocab: &Vocabulary,
+    all: bool,
+) -> Result<Reread, AssessError> {
+    if store.crawl(crawl).await?.is_none() {
+        return Err(AssessError::NoSuchCrawl(crawl.0));
+    }
+    let mut out = Reread::default();
+    let mut after: Option<FetchId> = None;
+    loop {
+        let batch = store.fetches_after(crawl, after, BATCH).await?;
+        let Some(last) = batch.last() else { break };
+        after = Some(last.id);
+        let ids: Vec<FetchId> = batch.iter().map(|f| f.id).collect();
+        let old: HashMap<i64, (String, Vec<u8>)> = store
+            .facts_of(&ids)
+            .await?
+            .into_iter()
+            .map(|f| (f.fetch.0, (f.extractor, f.json)))
+            .collect();
+        let mut bodies: Vec<Option<Vec<u8>>> = Vec::with_capacity(batch.len());
+        for f in &batch {
+            let readable = matches!(
+                f.outcome,
+                Outcome::Fetched | Outcome::NotModified | Outcome::Soft404 | Outcome::Broken
+            );
+            let current = old.get(&f.id.0).is_some_and(|(v, _)| v == extract::VERSION);
+            out.current += u64::from(readable && current && !all);
+            bodies.push(match (&f.body_hash, readable && (all || !current)) {
+                (Some(h), true) => store.body(h).await?,
+                _ => None,
+            });
+        }
+        for (f, facts) in batch.iter().zip(read_all(&batch, &bodies, vocab)) {
+            let Some(facts) = facts else { continue };
+            let kind_before = old.get(&f.id.0).and_then(|(_, json)| {
+                serde_json::from_slice::<serde_json::Value>(json)
+                    .ok()
+                    .and_then(|v| v.get("kind").cloned())
+            });
+            let json = serde_json::to_vec(&facts)
+                .map_err(|e| StoreError::Corrupt(format!("网页事实无法序列化：{e}")))?;
+            if kind_before.is_some_and(|k| serde_json::to_value(facts.kind).ok() != Some(k)) {
+                out.changed_kind += 1;
+            }
+            store.replace_facts(f.id, extract::VERSION, &json).await?;
+            out.read += 1;
+        }
+    }
+    Ok(out)
 }

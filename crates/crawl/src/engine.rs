@@ -54,6 +54,9 @@ pub struct CrawlOptions {
     /// Links and new URLs at most waiting for the recorder (~100 bytes each in memory); a
     /// page with more waits until the queue is empty.
     pub max_queued_links: usize,
+    /// The rubric's vocabulary the pages are read with (their facts are stored with each
+    /// fetch); `None` reads them with the bundled rubric's.
+    pub vocab: Option<Arc<extract::Vocabulary>>,
 }
 
 impl CrawlOptions {
@@ -71,6 +74,7 @@ impl CrawlOptions {
             check_offsite_attachments: true,
             resume: false,
             max_queued_links: 1_000_000,
+            vocab: None,
         }
     }
 }
@@ -215,8 +219,12 @@ struct Shared {
 }
 
 impl Crawler {
-    pub fn new(store: Store, opts: CrawlOptions) -> Result<Crawler, CrawlError> {
+    pub fn new(store: Store, mut opts: CrawlOptions) -> Result<Crawler, CrawlError> {
         let fetcher = Arc::new(Fetcher::new(opts.fetch.clone())?);
+        if opts.vocab.is_none() {
+            opts.vocab = rubric::bundled(rubric::BUNDLED_ID)
+                .map(|r| Arc::new(extract::Vocabulary::from_rubric(&r)));
+        }
         let scope = Scope::new(&opts.seed, &opts.scope);
         Ok(Crawler {
             store,
@@ -480,6 +488,12 @@ impl Shared {
         let follow = item.purpose == Purpose::Crawl
             && expect == Expect::Page
             && self.scope().contains(&f.final_url);
+        // A 304's body is the one stored before: its links and its facts come from it.
+        let unchanged_body = match (&f.outcome, prev.as_ref().and_then(|p| p.body_hash.as_ref())) {
+            (Outcome::NotModified, Some(h)) => self.store.body(h).await?,
+            _ => None,
+        };
+        let facts = self.facts(&f, unchanged_body.as_deref());
         let (links, new_urls) = if follow {
             match &f.outcome {
                 Outcome::Fetched => match f.body.as_deref().and_then(sitemap::parse) {
@@ -491,18 +505,11 @@ impl Shared {
                     ),
                 },
                 // Unchanged since the last crawl: follow the links of the stored body.
-                Outcome::NotModified => match prev.as_ref().and_then(|p| p.body_hash.clone()) {
-                    Some(h) => match self.store.body(&h).await? {
-                        Some(body) => {
-                            let d = extract::decode(
-                                &body,
-                                f.header("content-type"),
-                                Some(&f.final_url),
-                            );
-                            self.links(&f, Some((d.text.as_str(), d.encoding)), item.depth)
-                        }
-                        None => (Vec::new(), Vec::new()),
-                    },
+                Outcome::NotModified => match &unchanged_body {
+                    Some(body) => {
+                        let d = extract::decode(body, f.header("content-type"), Some(&f.final_url));
+                        self.links(&f, Some((d.text.as_str(), d.encoding)), item.depth)
+                    }
                     None => (Vec::new(), Vec::new()),
                 },
                 _ => (Vec::new(), Vec::new()),
@@ -521,11 +528,17 @@ impl Shared {
         // writer nothing to do but write.
         let done = Done {
             queued: Some(queued),
-            rec: PreparedRecord::new(
-                record::to_record(Some(item.id), &f, prev.as_ref()),
-                links,
-                new_urls,
-            )?,
+            rec: {
+                let rec = PreparedRecord::new(
+                    record::to_record(Some(item.id), &f, prev.as_ref()),
+                    links,
+                    new_urls,
+                )?;
+                match facts {
+                    Some(json) => rec.with_facts(extract::VERSION, &json)?,
+                    None => rec,
+                }
+            },
             verdict: f.outcome.verdict(),
             kind: f.outcome.kind(),
             label: outcome_label(&f.outcome),
@@ -540,6 +553,22 @@ impl Shared {
 
     fn scope(&self) -> Scope {
         self.scope.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The page's facts as JSON, read once here, in the fetch task, and stored with the
+    /// fetch: for a body the site really served (a page, an attachment, a soft 404), or for a
+    /// 304 the unchanged body stored before.
+    fn facts(&self, f: &crate::fetch::Fetch, unchanged: Option<&[u8]>) -> Option<Vec<u8>> {
+        let vocab = self.opts.vocab.as_deref()?;
+        let body = match &f.outcome {
+            Outcome::Fetched | Outcome::SoftNotFound | Outcome::BadAttachment { .. } => {
+                f.body.as_deref()?
+            }
+            Outcome::NotModified => unchanged?,
+            _ => return None,
+        };
+        let facts = extract::page(&f.final_url, body, f.header("content-type"), vocab);
+        serde_json::to_vec(&facts).ok()
     }
 
     /// What happened to the seed, with the reason robots.txt could not be read when that was

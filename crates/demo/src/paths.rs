@@ -35,6 +35,8 @@ impl Site {
             let items = (0..self.cols[c].count).flat_map(move |i| {
                 let mut v = vec![self.item_path(c, i)];
                 match self.cols[c].ctype {
+                    // A guide behind the firewall: its attachments are reached only through it.
+                    Some(Ctype::Guide) if self.plan.walled == Some((c, i)) => {}
                     Some(Ctype::Guide) => {
                         let g = guide::build(self, c, i);
                         for f in g.forms {

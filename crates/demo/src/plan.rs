@@ -259,6 +259,8 @@ impl Plan {
             p.guides.insert((c, 0), GuideDefect::CutShort);
         }
         p.walled = it.next().map(|c| (c, 0));
+        // (Its forms' attachments are reachable only through it: `Site::paths` leaves them
+        // out.)
         // A yearly column, stale, whose newest entry is re-dated.
         let stale_now: Vec<usize> = p.stale.keys().copied().collect();
         if let Some(c) = choose("redated", &|c| {

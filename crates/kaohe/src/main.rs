@@ -38,6 +38,8 @@ enum Command {
     Assess(assess_cmd::AssessArgs),
     /// 栏目对应：列出网站栏目对应的指标、子栏目类型和责任单位及其依据，可写成站点配置
     Map(assess_cmd::MapArgs),
+    /// 用本版本的网页解读器重新解读已存的网页（不访问网络），供解读器更新后重新评估
+    Reread(assess_cmd::RereadArgs),
     /// 已存的评估：列表、显示、追加评审决定、发布
     #[command(subcommand)]
     Run(run_cmd::RunCmd),
@@ -80,6 +82,7 @@ fn main() -> ExitCode {
         Command::Assess(args) => assess_cmd::run(args),
         Command::Map(args) => assess_cmd::map(args),
         Command::Run(cmd) => run_cmd::run(cmd),
+        Command::Reread(args) => assess_cmd::reread(args),
         Command::DemoSite(cmd) => demo_site_cmd::run(cmd),
         Command::Inspect(args) => inspect_cmd::run(args),
         Command::Crawl(args) => crawl_cmd::run(args),

@@ -563,3 +563,12 @@ pub struct DecisionRow {
     /// The decision as JSON.
     pub body: String,
 }
+
+/// A fetch's stored page facts: the reader's version and the facts as JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredFacts {
+    pub fetch: FetchId,
+    /// `extract::VERSION` of the reader that made them.
+    pub extractor: String,
+    pub json: Vec<u8>,
+}

@@ -665,6 +665,71 @@ impl Store {
         })
     }
 
+    /// The stored facts of these fetches (those that have any): (fetch, reader version, JSON).
+    pub async fn facts_of(&self, fetches: &[FetchId]) -> Result<Vec<StoredFacts>, StoreError> {
+        let mut out = Vec::with_capacity(fetches.len());
+        for chunk in fetches.chunks(500) {
+            let rows = on_db!(self, reader, |pool, pg| {
+                let mut q = sqlx::QueryBuilder::new(
+                    "SELECT fetch_id, extractor, raw_size, codec, data FROM page_facts \
+                     WHERE fetch_id IN (",
+                );
+                let mut sep = q.separated(", ");
+                for f in chunk {
+                    sep.push_bind(f.0);
+                }
+                q.push(")");
+                let rows = q.build().fetch_all(pool).await?;
+                let mut got = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    got.push((
+                        row.try_get::<i64, _>("fetch_id")?,
+                        row.try_get::<String, _>("extractor")?,
+                        row.try_get::<i64, _>("raw_size")?,
+                        row.try_get::<String, _>("codec")?,
+                        row.try_get::<Vec<u8>, _>("data")?,
+                    ));
+                }
+                got
+            });
+            for (id, extractor, raw_size, codec, data) in rows {
+                out.push(StoredFacts {
+                    fetch: FetchId(id),
+                    extractor,
+                    json: body::decompress(Codec::parse(&codec)?, &data, u64_from(raw_size)?)?,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Stores (or replaces) a fetch's facts, as `kaohe reread` does when the reader changed.
+    pub async fn replace_facts(
+        &self,
+        fetch: FetchId,
+        extractor: &str,
+        json: &[u8],
+    ) -> Result<(), StoreError> {
+        let (codec, data) = body::compress(json)?;
+        let raw_size = i64::try_from(json.len()).unwrap_or(i64::MAX);
+        on_db!(self, writer, |pool, pg| {
+            sqlx::query(
+                "INSERT INTO page_facts (fetch_id, extractor, raw_size, codec, data) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (fetch_id) DO UPDATE SET \
+                 extractor = excluded.extractor, raw_size = excluded.raw_size, \
+                 codec = excluded.codec, data = excluded.data",
+            )
+            .bind(fetch.0)
+            .bind(extractor)
+            .bind(raw_size)
+            .bind(codec.as_str())
+            .bind(data.as_slice())
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
+    }
+
     /// The raw bytes of a stored body, if the store has that hash.
     pub async fn body(&self, hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let row = on_db!(self, reader, |pool, pg| {

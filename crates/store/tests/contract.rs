@@ -58,7 +58,74 @@ contract_tests!(
     a_large_shuffled_batch_keeps_each_fetch_with_its_own_rows,
     concurrent_batches_sharing_urls_and_bodies_do_not_deadlock,
     runs_keep_their_findings_and_an_append_only_decision_log,
+    facts_are_stored_with_their_fetch_and_replaced_by_a_new_reader,
 );
+
+async fn facts_are_stored_with_their_fetch_and_replaced_by_a_new_reader(store: &Store) {
+    let c = store
+        .create_crawl("http://s/", &serde_json::json!({}))
+        .await
+        .unwrap();
+    let urls: Vec<NewUrl> = (0..3)
+        .map(|i| new_url(&format!("http://s/{i}.html"), 0))
+        .collect();
+    store.enqueue(c, &urls).await.unwrap();
+    let items = store.claim(c, 3).await.unwrap();
+    // Two of three records carry facts; all three go in one batch.
+    let mut batch = Vec::new();
+    for (k, it) in items.iter().enumerate() {
+        let rec = PreparedRecord::new(
+            page_fetch(Some(it.id), &it.url, format!("<p>{k}</p>").as_bytes()),
+            vec![],
+            vec![],
+        )
+        .unwrap();
+        batch.push(if k < 2 {
+            rec.with_facts(
+                "extract-a",
+                format!("{{\"kind\":\"list\",\"k\":{k}}}").as_bytes(),
+            )
+            .unwrap()
+        } else {
+            rec
+        });
+    }
+    let ids = store.record_prepared(c, &batch).await.unwrap();
+    let mut got = store.facts_of(&ids).await.unwrap();
+    got.sort_by_key(|f| f.fetch);
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0].extractor, "extract-a");
+    let mut want: Vec<String> = (0..2)
+        .map(|k| format!("{{\"kind\":\"list\",\"k\":{k}}}"))
+        .collect();
+    let mut read: Vec<String> = got
+        .iter()
+        .map(|f| String::from_utf8(f.json.clone()).unwrap())
+        .collect();
+    want.sort();
+    read.sort();
+    assert_eq!(read, want);
+    // A new reader's facts replace the old and fill the missing one.
+    for id in &ids {
+        store
+            .replace_facts(*id, "extract-b", b"{\"kind\":\"other\"}")
+            .await
+            .unwrap();
+    }
+    let got = store.facts_of(&ids).await.unwrap();
+    assert_eq!(got.len(), 3);
+    assert!(
+        got.iter()
+            .all(|f| f.extractor == "extract-b" && f.json == b"{\"kind\":\"other\"}")
+    );
+    assert!(
+        store
+            .facts_of(&[FetchId(999_999)])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
 
 async fn runs_keep_their_findings_and_an_append_only_decision_log(store: &Store) {
     let crawl = store

@@ -34,8 +34,17 @@ pub struct PreparedRecord {
     links: Vec<NewLink>,
     new_urls: Vec<NewUrl>,
     body: Option<PreparedBody>,
+    facts: Option<PreparedFacts>,
     request_headers: String,
     redirects: String,
+}
+
+/// A page's facts made ready for the writer: compressed JSON and the reader's version.
+#[derive(Debug)]
+struct PreparedFacts {
+    extractor: String,
+    raw_size: i64,
+    data: Vec<u8>,
 }
 
 #[derive(Debug)]
@@ -74,7 +83,24 @@ impl PreparedRecord {
             links,
             new_urls,
             body,
+            facts: None,
         })
+    }
+
+    /// Adds the page's facts (JSON, as the reader `extractor` made them), compressed here so
+    /// the writer only writes; they are stored in the fetch's own transaction.
+    pub fn with_facts(
+        mut self,
+        extractor: &str,
+        json: &[u8],
+    ) -> Result<PreparedRecord, StoreError> {
+        let (_, data) = body::compress(json)?;
+        self.facts = Some(PreparedFacts {
+            extractor: extractor.to_string(),
+            raw_size: i64::try_from(json.len()).unwrap_or(i64::MAX),
+            data,
+        });
+        Ok(self)
     }
 
     /// The frontier row this record completes.
@@ -260,6 +286,25 @@ impl Store {
                         .push_bind(a.magic_type.as_deref())
                         .push_bind(i64::try_from(a.size).unwrap_or(i64::MAX))
                         .push_bind(a.verdict.as_str());
+                });
+                q.build().execute(&mut *tx).await?;
+            }
+
+            let facts: Vec<(FetchId, &PreparedFacts)> = ids
+                .iter()
+                .zip(items)
+                .filter_map(|(id, p)| p.facts.as_ref().map(|f| (*id, f)))
+                .collect();
+            for chunk in facts.chunks(ROWS_PER_STATEMENT) {
+                let mut q = QueryBuilder::new(
+                    "INSERT INTO page_facts (fetch_id, extractor, raw_size, codec, data) ",
+                );
+                q.push_values(chunk, |mut row, (id, f)| {
+                    row.push_bind(id.0)
+                        .push_bind(f.extractor.as_str())
+                        .push_bind(f.raw_size)
+                        .push_bind(Codec::Zstd.as_str())
+                        .push_bind(f.data.as_slice());
                 });
                 q.build().execute(&mut *tx).await?;
             }
