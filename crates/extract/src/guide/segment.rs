@@ -326,6 +326,11 @@ fn heading_labels(whole: &str, vocab: &Vocabulary) -> Vec<LabelMatch> {
     if whole.is_empty() {
         return Vec::new();
     }
+    // A label the rubric names whole (收费标准及依据, 办理对象及条件) is one element, never
+    // split at its 及 into two (收费标准 + 依据 would send a fee's legal basis to 设定依据).
+    if let Some(m @ LabelMatch::Exact(_)) = vocab.match_label(whole) {
+        return vec![m];
+    }
     let parts: Vec<&str> = whole
         .split([' ', '/', '、', '及', '和', '与'])
         .map(str::trim)
