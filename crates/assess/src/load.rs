@@ -19,6 +19,36 @@ pub async fn snapshot(
     crawl: CrawlId,
     vocab: &Vocabulary,
 ) -> Result<Snapshot, StoreError> {
+    snapshot_with(store, crawl, vocab, compact).await
+}
+
+/// An earlier crawl, for comparison: its lists whole; of any other page, only its kind and
+/// column path (what the mapping reads). Cut down as each batch is read, so a large portal's
+/// two crawls are never both in memory whole.
+pub async fn earlier_snapshot(
+    store: &Store,
+    crawl: CrawlId,
+    vocab: &Vocabulary,
+) -> Result<Snapshot, StoreError> {
+    snapshot_with(store, crawl, vocab, |mut f| {
+        if f.kind == extract::Kind::List {
+            compact(f)
+        } else {
+            extract::PageFacts {
+                column_path: std::mem::take(&mut f.column_path),
+                ..extract::PageFacts::empty(f.kind)
+            }
+        }
+    })
+    .await
+}
+
+async fn snapshot_with(
+    store: &Store,
+    crawl: CrawlId,
+    vocab: &Vocabulary,
+    keep: fn(extract::PageFacts) -> extract::PageFacts,
+) -> Result<Snapshot, StoreError> {
     let meta = store
         .crawl(crawl)
         .await?
@@ -55,7 +85,7 @@ pub async fn snapshot(
         }
         let read = read_all(&batch, &bodies, vocab);
         for (f, read) in batch.into_iter().zip(read) {
-            let facts = stored.remove(&f.id.0).or(read);
+            let facts = stored.remove(&f.id.0).or(read).map(keep);
             snap.push(Page {
                 fetch: f.id.0,
                 warc_record: Some(store::warc::response_record_id(&meta, f.id)),
@@ -74,6 +104,16 @@ pub async fn snapshot(
         }
     }
     Ok(snap)
+}
+
+/// Keeps what the rules read of a page's facts: the dated links on a page that is not a list
+/// (an article's sidebar of newest news) are read by no rule, and on a large portal they are
+/// most of the facts' memory.
+fn compact(mut f: extract::PageFacts) -> extract::PageFacts {
+    if f.kind != extract::Kind::List {
+        f.entries = Vec::new();
+    }
+    f
 }
 
 /// Reads a batch of stored bodies into page facts on every core (reading is pure and the
@@ -193,7 +233,10 @@ pub async fn assess_crawl(
     let vocab = Vocabulary::from_rubric(setup.rubric);
     let mut snap = snapshot(store, crawl, &vocab).await?;
     let mut history = match previous_crawl(store, crawl).await? {
-        Some(prev) if setup.use_history => Some(snapshot(store, prev, &vocab).await?),
+        Some(prev) if setup.use_history => {
+            let h = earlier_snapshot(store, prev, &vocab).await?;
+            Some(h)
+        }
         _ => None,
     };
     let mapping = crate::mapping::map(setup.rubric, setup.profile, &snap);

@@ -95,6 +95,27 @@ pub fn page(url: &Url, bytes: &[u8], content_type: Option<&str>, vocab: &Vocabul
     facts
 }
 
+impl PageFacts {
+    /// Facts that say only what kind of page it is (everything else empty): what a caller
+    /// keeps of a page it needs no more of.
+    pub fn empty(kind: Kind) -> PageFacts {
+        PageFacts {
+            kind,
+            ..attachment_facts(AttachmentKind {
+                claimed: None,
+                magic: Magic::Unknown,
+                genuine: false,
+            })
+        }
+        .without_attachment()
+    }
+
+    fn without_attachment(mut self) -> PageFacts {
+        self.attachment = None;
+        self
+    }
+}
+
 fn attachment_facts(a: AttachmentKind) -> PageFacts {
     PageFacts {
         kind: Kind::Attachment,

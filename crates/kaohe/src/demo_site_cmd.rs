@@ -21,6 +21,9 @@ pub enum DemoSiteCmd {
         /// 网站的大致页面数（最少 600；基准测试可用 50000 以上）
         #[arg(long, default_value_t = 1000, value_name = "N")]
         pages: usize,
+        /// 提供网站的上一版本（其中被“改日期”的旧信息仍是原来的日期），用于演示两次抓取的对比
+        #[arg(long)]
+        previous: bool,
     },
     /// 把示例门户网站写成静态文件（静态文件无法表现的行为见标准答案中的 behaviours）
     Write {
@@ -42,18 +45,25 @@ pub enum DemoSiteCmd {
 
 pub fn run(cmd: DemoSiteCmd) -> anyhow::Result<ExitCode> {
     match cmd {
-        DemoSiteCmd::Serve { addr, seed, pages } => {
+        DemoSiteCmd::Serve {
+            addr,
+            seed,
+            pages,
+            previous,
+        } => {
             if !addr.ip().is_loopback() {
                 eprintln!("提示：示例网站监听在非回环地址 {addr}，局域网内的其他机器也能访问。");
             }
             let site = demo::Site::new(seed, pages);
+            site.set_previous(previous);
             let n = site.size();
             let server = demo::serve(site, addr).with_context(|| {
                 format!("无法在 {addr} 上启动示例网站（端口被占用？可用 --addr 换一个端口）")
             })?;
             eprintln!(
-                "示例门户网站已启动：{}/ （种子 {seed}，约 {n} 个页面）",
-                server.base_url()
+                "示例门户网站已启动：{}/ （种子 {seed}，约 {n} 个页面{}）",
+                server.base_url(),
+                if previous { "，上一版本" } else { "" }
             );
             eprintln!(
                 "标准答案：kaohe demo-site truth --seed {seed} --pages {pages}；按 Ctrl-C 停止。"
