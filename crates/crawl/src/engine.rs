@@ -18,7 +18,7 @@ use url::Url;
 
 use crate::canon::{self, Scope, TrapLimits};
 use crate::classify::Expect;
-use crate::fetch::{FetchConfig, Fetcher, Validators};
+use crate::fetch::{FetchConfig, Fetcher};
 use crate::outcome::{Outcome, Verdict};
 use crate::record;
 use crate::robots::origin_key;
@@ -443,8 +443,8 @@ impl Shared {
                 rec: PreparedRecord::new(record::unparsable(&item), Vec::new(), Vec::new())?,
                 queued: None,
                 verdict: Verdict::Unverified,
-                kind: "unparsable",
-                label: "网址无法解析".into(),
+                kind: store::Outcome::Skipped.as_str(),
+                label: store::Outcome::Skipped.label_zh().into(),
             };
             self.unrecorded.fetch_add(1, Ordering::SeqCst);
             self.to_recorder
@@ -456,14 +456,11 @@ impl Shared {
         let expect = Expect::of(&url);
         let prev = match expect {
             Expect::Page | Expect::Attachment if self.history => {
-                self.store.validators(&item.url).await?
+                self.store.previous_fetch(&item.url).await?
             }
             _ => None,
         };
-        let validators = prev.as_ref().map(|p| Validators {
-            etag: p.etag.clone(),
-            last_modified: p.last_modified.clone(),
-        });
+        let validators = prev.as_ref().map(|p| p.validators.clone());
         // The seed follows its redirects wherever they go; other pages stop at the scope's edge.
         let scope = (item.purpose == Purpose::Crawl && item.depth > 0).then(|| self.scope());
         let f = self
@@ -540,8 +537,10 @@ impl Shared {
                 }
             },
             verdict: f.outcome.verdict(),
-            kind: f.outcome.kind(),
-            label: outcome_label(&f.outcome),
+            // Counted by the store's outcome and labelled from its one table, so the crawl's
+            // summary and `kaohe snapshot show` say the same thing.
+            kind: record::store_outcome(&f.outcome).0.as_str(),
+            label: record::store_outcome(&f.outcome).0.label_zh().to_string(),
         };
         self.unrecorded.fetch_add(1, Ordering::SeqCst);
         self.to_recorder
@@ -578,7 +577,7 @@ impl Shared {
             && let Some(f) = self.fetcher.robots(url).await.fetch.as_ref()
         {
             let why = match &f.outcome {
-                Outcome::Unreachable { detail } => detail.clone(),
+                Outcome::Unreachable { detail, .. } => detail.clone(),
                 other => other.to_string(),
             };
             return format!("robots.txt 无法读取（{why}），按禁止抓取处理，未能核实");
@@ -626,18 +625,6 @@ fn run_is_over(budget: Option<u64>, dry_at: Option<u64>, committed: u64) -> bool
 
 /// Frontier rows claimed per store transaction.
 const CLAIM_CHUNK: u64 = 256;
-
-fn outcome_label(o: &Outcome) -> String {
-    match o {
-        Outcome::HttpError { .. } => "HTTP 错误".into(),
-        Outcome::BadAttachment { .. } => "附件无法正常下载".into(),
-        Outcome::Unreachable { .. } => "连接或传输失败，未能核实".into(),
-        Outcome::Challenged { .. } => "被防火墙拦截，未能核实".into(),
-        Outcome::RateLimited { .. } => "被限流，未能核实".into(),
-        Outcome::TooLarge { .. } => "超过大小上限，未能核实".into(),
-        other => other.to_string(),
-    }
-}
 
 #[cfg(test)]
 mod tests {

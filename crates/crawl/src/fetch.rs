@@ -8,12 +8,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{self, HeaderMap, HeaderValue};
-use sha2::{Digest, Sha256};
 use url::Url;
 
 use crate::canon::{self, Scope};
 use crate::classify::{self, Expect};
-use crate::outcome::{Outcome, Phase};
+use crate::outcome::{Failure, Outcome, Phase};
 use crate::politeness::{self, HostPool, PolitenessConfig};
 use crate::robots::{Access, RobotsCache, RobotsEntry};
 
@@ -78,12 +77,7 @@ impl Default for FetchConfig {
     }
 }
 
-/// Validators of a stored earlier fetch, for a conditional GET.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Validators {
-    pub etag: Option<String>,
-    pub last_modified: Option<String>,
-}
+pub use store::Validators;
 
 /// One redirect response on the way to the final URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -638,26 +632,34 @@ fn error_outcome(e: &reqwest::Error, in_body: bool) -> Outcome {
         return Outcome::TimedOut { phase };
     }
     if let Some(detail) = find_tls_error(e).map(tls_problem) {
-        return Outcome::Unreachable { detail };
+        return Outcome::Unreachable {
+            failure: Failure::Tls,
+            detail,
+        };
     }
     let mut src = e.source();
     while let Some(s) = src {
         if let Some(io) = s.downcast_ref::<std::io::Error>() {
             use std::io::ErrorKind as K;
-            let detail = match io.kind() {
-                K::ConnectionRefused => "连接被拒绝",
-                K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe => "连接被重置",
+            let (failure, detail) = match io.kind() {
+                K::ConnectionRefused => (Failure::Refused, "连接被拒绝"),
+                K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe => {
+                    (Failure::Reset, "连接被重置")
+                }
                 K::TimedOut => {
                     return Outcome::TimedOut {
                         phase: if in_body { Phase::Read } else { Phase::Connect },
                     };
                 }
-                K::UnexpectedEof if in_body => "响应不完整（内容未传完连接就断开了）",
-                K::UnexpectedEof => "连接意外中断",
-                _ if in_body => "响应内容无法读取（如压缩格式错误）",
-                _ => "网络错误",
+                K::UnexpectedEof if in_body => {
+                    (Failure::Truncated, "响应不完整（内容未传完连接就断开了）")
+                }
+                K::UnexpectedEof => (Failure::Reset, "连接意外中断"),
+                _ if in_body => (Failure::Undecodable, "响应内容无法读取（如压缩格式错误）"),
+                _ => (Failure::Other, "网络错误"),
             };
             return Outcome::Unreachable {
+                failure,
                 detail: format!("{detail}: {io}"),
             };
         }
@@ -671,16 +673,16 @@ fn error_outcome(e: &reqwest::Error, in_body: bool) -> Outcome {
         "请求失败"
     };
     Outcome::Unreachable {
+        failure: if e.is_connect() {
+            Failure::Other
+        } else if in_body {
+            Failure::Undecodable
+        } else {
+            Failure::Other
+        },
         detail: format!("{what}: {e}"),
     }
 }
 
-/// Lower-case hex sha256.
-pub fn hex_sha256(body: &[u8]) -> String {
-    let d = Sha256::digest(body);
-    let mut s = String::with_capacity(64);
-    for b in d {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
-}
+/// Lower-case hex sha256: the store's (one definition for the whole project).
+pub use store::body::sha256_hex as hex_sha256;

@@ -64,7 +64,7 @@ pub mod sitemap;
 pub use classify::Expect;
 pub use engine::{CrawlError, CrawlOptions, Crawler, Progress, Report, Stats};
 pub use fetch::{Fetch, FetchConfig, Fetcher, Hop, Validators};
-pub use outcome::{Outcome, Phase, Verdict};
+pub use outcome::{Failure, Outcome, Phase, Verdict};
 
 /// The snapshot store this crate writes to, re-exported so callers name the same version.
 pub use store;

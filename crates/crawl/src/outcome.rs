@@ -27,8 +27,8 @@ pub enum Outcome {
     /// Connect, read or total timeout.
     TimedOut { phase: Phase },
     /// Connection refused, reset, DNS failure, TLS failure, a body cut short or undecodable …
-    /// (`detail` says which, in Chinese).
-    Unreachable { detail: String },
+    /// (`failure` says which, `detail` says it in Chinese).
+    Unreachable { failure: Failure, detail: String },
     /// The body exceeded our size cap.
     TooLarge { limit: u64 },
     /// A redirect loop, or more hops than a browser follows (20, our default limit).
@@ -42,6 +42,24 @@ pub enum Outcome {
     RobotsUnverified,
     /// A page redirected off the crawl's scope; the hop is recorded, the target not fetched.
     LeftScope,
+}
+
+/// Why a host could not be reached or its answer read: typed, so that nothing downstream
+/// decides from the words of a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// The host refused the connection.
+    Refused,
+    /// The connection was reset or aborted.
+    Reset,
+    /// The HTTPS certificate or handshake failed.
+    Tls,
+    /// The body stopped short of what the server announced.
+    Truncated,
+    /// The body could not be read (a broken compression, say).
+    Undecodable,
+    /// Anything else: DNS, routing, a failure the client did not name.
+    Other,
 }
 
 /// Which timeout fired.
@@ -150,7 +168,7 @@ impl fmt::Display for Outcome {
                 };
                 write!(f, "{p}超时，未能核实")
             }
-            Outcome::Unreachable { detail } => write!(f, "{detail}，未能核实"),
+            Outcome::Unreachable { detail, .. } => write!(f, "{detail}，未能核实"),
             Outcome::TooLarge { limit } => write!(f, "超过大小上限 {limit} 字节，未能核实"),
             Outcome::RedirectLimit { looped: true } => write!(f, "重定向循环"),
             Outcome::RedirectLimit { looped: false } => write!(f, "重定向次数过多"),

@@ -12,7 +12,7 @@ use url::Url;
 use crate::canon;
 use crate::classify::Expect;
 use crate::fetch::Fetch;
-use crate::outcome::Outcome;
+use crate::outcome::{Failure, Outcome};
 
 /// The store's outcome for ours, and the detail (Chinese) to keep beside it.
 pub fn store_outcome(o: &Outcome) -> (store::Outcome, Option<String>) {
@@ -26,11 +26,10 @@ pub fn store_outcome(o: &Outcome) -> (store::Outcome, Option<String>) {
         Outcome::BadAttachment { .. } => (S::Broken, detail),
         Outcome::Challenged { .. } => (S::Challenged, detail),
         Outcome::TimedOut { .. } => (S::TimedOut, detail),
-        Outcome::Unreachable { detail: d }
-            if d.starts_with("连接被拒绝") || d.starts_with("连接被重置") =>
-        {
-            (S::Refused, detail)
-        }
+        Outcome::Unreachable {
+            failure: Failure::Refused | Failure::Reset,
+            ..
+        } => (S::Refused, detail),
         Outcome::Unreachable { .. } => (S::NetworkError, detail),
         Outcome::TooLarge { .. } => (S::TooLarge, detail),
         Outcome::RedirectLimit { .. } => (S::RedirectLoop, detail),
@@ -44,7 +43,7 @@ pub fn store_outcome(o: &Outcome) -> (store::Outcome, Option<String>) {
 pub fn to_record(
     frontier: Option<FrontierId>,
     f: &Fetch,
-    prev: Option<&store::Validators>,
+    prev: Option<&store::PreviousFetch>,
 ) -> FetchRecord {
     let (outcome, detail) = store_outcome(&f.outcome);
     let h = |n: &str| f.header(n).map(str::to_owned);
@@ -62,8 +61,10 @@ pub fn to_record(
         && let Some(p) = prev
     {
         // Keep the validators in force so the next crawl can send them again.
-        headers.etag = headers.etag.or_else(|| p.etag.clone());
-        headers.last_modified = headers.last_modified.or_else(|| p.last_modified.clone());
+        headers.etag = headers.etag.or_else(|| p.validators.etag.clone());
+        headers.last_modified = headers
+            .last_modified
+            .or_else(|| p.validators.last_modified.clone());
         unchanged_hash = p.body_hash.clone();
     }
     let encoding = f.decoded.as_ref().map(|d| EncodingInfo {
@@ -210,9 +211,11 @@ mod tests {
             Outcome::Challenged { status: 412 },
             Outcome::TimedOut { phase: Phase::Read },
             Outcome::Unreachable {
+                failure: Failure::Refused,
                 detail: "连接被拒绝: x".into(),
             },
             Outcome::Unreachable {
+                failure: Failure::Other,
                 detail: "网络错误: x".into(),
             },
             Outcome::TooLarge { limit: 1 },

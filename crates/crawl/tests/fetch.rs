@@ -154,7 +154,7 @@ async fn refused_port_is_unverified() {
         )
         .await;
     assert!(
-        matches!(r.outcome, Outcome::Unreachable { ref detail } if detail.contains("拒绝")),
+        matches!(r.outcome, Outcome::Unreachable { failure: crawl::Failure::Refused, ref detail } if detail.contains("拒绝")),
         "{:?}",
         r.outcome
     );

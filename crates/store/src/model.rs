@@ -441,14 +441,21 @@ pub struct NewLink {
     pub kind: LinkKind,
 }
 
-/// What a conditional GET needs from the newest earlier fetch of a URL.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The HTTP validators of a stored response, sent back on a conditional GET (the one type
+/// the crawler and the store share for them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// The newest earlier fetch of a URL: what a conditional GET sends and what a 304 points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreviousFetch {
     pub fetch: FetchId,
     pub crawl: CrawlId,
     pub fetched_at: DateTime<Utc>,
-    pub etag: Option<String>,
-    pub last_modified: Option<String>,
+    pub validators: Validators,
     /// sha256 (hex) of the body that fetch stored.
     pub body_hash: Option<String>,
 }

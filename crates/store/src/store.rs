@@ -514,10 +514,10 @@ impl Store {
 
     // ---- fetches ------------------------------------------------------------------------
 
-    /// Validators for a conditional GET of `url`: from its newest fetch, in any crawl, that
+    /// The fetch a conditional GET of `url` refers to: its newest fetch, in any crawl, that
     /// got the page (`fetched`) or confirmed it unchanged (`not_modified`; for a 304 the
     /// crawler stores in `headers.etag/last_modified` the validators still in force).
-    pub async fn validators(&self, url: &str) -> Result<Option<Validators>, StoreError> {
+    pub async fn previous_fetch(&self, url: &str) -> Result<Option<PreviousFetch>, StoreError> {
         on_db!(self, reader, |pool, pg| {
             let row = sqlx::query(
                 "SELECT id, crawl_id, started_at, etag, last_modified, body_hash FROM fetches \
@@ -529,12 +529,14 @@ impl Store {
             .await?;
             match row {
                 None => Ok(None),
-                Some(row) => Ok(Some(Validators {
+                Some(row) => Ok(Some(PreviousFetch {
                     fetch: FetchId(row.try_get("id")?),
                     crawl: CrawlId(row.try_get("crawl_id")?),
                     fetched_at: row.try_get("started_at")?,
-                    etag: row.try_get("etag")?,
-                    last_modified: row.try_get("last_modified")?,
+                    validators: Validators {
+                        etag: row.try_get("etag")?,
+                        last_modified: row.try_get("last_modified")?,
+                    },
                     body_hash: row.try_get("body_hash")?,
                 })),
             }

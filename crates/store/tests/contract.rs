@@ -669,7 +669,7 @@ async fn resume_hands_back_only_unrecorded_rows(store: &Store) {
 
 async fn validators_come_from_earlier_crawls(store: &Store) {
     let url = "http://s/zwgk/";
-    assert!(store.validators(url).await.unwrap().is_none());
+    assert!(store.previous_fetch(url).await.unwrap().is_none());
     let first = store
         .create_crawl("http://s/", &serde_json::json!({}))
         .await
@@ -693,12 +693,12 @@ async fn validators_come_from_earlier_crawls(store: &Store) {
         .create_crawl("http://s/", &serde_json::json!({}))
         .await
         .unwrap();
-    let v = store.validators(url).await.unwrap().unwrap();
+    let v = store.previous_fetch(url).await.unwrap().unwrap();
     assert_eq!(v.fetch, f1);
     assert_eq!(v.crawl, first);
-    assert_eq!(v.etag.as_deref(), Some("\"abc-123\""));
+    assert_eq!(v.validators.etag.as_deref(), Some("\"abc-123\""));
     assert_eq!(
-        v.last_modified.as_deref(),
+        v.validators.last_modified.as_deref(),
         Some("Tue, 01 Sep 2026 08:00:00 GMT")
     );
     assert_eq!(
@@ -712,7 +712,7 @@ async fn validators_come_from_earlier_crawls(store: &Store) {
     revisit.body = None;
     revisit.unchanged_hash = v.body_hash.clone();
     let f2 = store.record(second, &revisit, &[], &[]).await.unwrap();
-    let v2 = store.validators(url).await.unwrap().unwrap();
+    let v2 = store.previous_fetch(url).await.unwrap().unwrap();
     assert_eq!((v2.fetch, v2.crawl), (f2, second));
     assert_eq!(
         v2.body_hash, v.body_hash,

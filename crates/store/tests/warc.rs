@@ -36,7 +36,7 @@ async fn sample_crawl(store: &Store) -> CrawlId {
         .unwrap();
     // 2. a 304 revisit of it
     let v = store
-        .validators("http://127.0.0.1:8080/")
+        .previous_fetch("http://127.0.0.1:8080/")
         .await
         .unwrap()
         .unwrap();
