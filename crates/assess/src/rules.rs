@@ -681,6 +681,13 @@ fn form_key(s: &str) -> String {
 }
 
 fn forms(ctx: &Ctx<'_>, ind: &Indicator, rule: &Rule, out: &mut Vec<Finding>) {
+    // Forms are named in the materials element, whatever this rubric calls it.
+    let materials_name = ctx
+        .rubric
+        .elements
+        .iter()
+        .find(|e| e.role == Some(rubric::ElementRole::Materials))
+        .map_or("办理材料", |e| e.name.as_str());
     // The indicator's forms columns: name → download URL, from their list entries.
     let mut offered: Vec<(String, String, Option<String>)> = Vec::new();
     for c in ctx.mapping.of_indicator(&ind.id) {
@@ -742,11 +749,11 @@ fn forms(ctx: &Ctx<'_>, ind: &Indicator, rule: &Rule, out: &mut Vec<Finding>) {
                     ctx,
                     draft(
                         format!(
-                            "服务指南「{title}」办理材料中的{subject}未提供下载：页面和表格下载栏目中都没有它的下载链接"
+                            "服务指南「{title}」{materials_name}中的{subject}未提供下载：页面和表格下载栏目中都没有它的下载链接"
                         ),
                         FORM_NOT_LINKED,
                         false,
-                        vec![evidence(p, Some(subject.clone()), Some("办理材料".into()))],
+                        vec![evidence(p, Some(subject.clone()), Some(materials_name.into()))],
                     ),
                     out,
                 );
@@ -762,7 +769,7 @@ fn forms(ctx: &Ctx<'_>, ind: &Indicator, rule: &Rule, out: &mut Vec<Finding>) {
                         ),
                         1.0,
                         true,
-                        vec![evidence(p, Some(link.clone()), Some("办理材料".into()))],
+                        vec![evidence(p, Some(link.clone()), Some(materials_name.into()))],
                     ),
                     out,
                 );
@@ -815,11 +822,11 @@ fn forms(ctx: &Ctx<'_>, ind: &Indicator, rule: &Rule, out: &mut Vec<Finding>) {
             emit(
                 ctx,
                 draft(
-                    format!("服务指南「{title}」办理材料中的{subject}未提供下载：{why}"),
+                    format!("服务指南「{title}」{materials_name}中的{subject}未提供下载：{why}"),
                     FORM_BROKEN,
                     false,
                     vec![
-                        evidence(p, Some(subject.clone()), Some("办理材料".into())),
+                        evidence(p, Some(subject.clone()), Some(materials_name.into())),
                         evidence(t, Some(why.clone()), None),
                     ],
                 ),

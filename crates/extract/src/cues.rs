@@ -3,18 +3,19 @@
 //! steps. Used to trust a weak label (上班时间 → 办理时间), to catch a mislabelled section (a
 //! 申报条件 heading over a list of documents), and to recognise sections whose labels were lost.
 //!
-//! These are shapes of content, keyed by the rubric's element names; labels, traps and
-//! placeholders are never here (they come from the rubric). An element a future rubric adds
-//! without a shape here is judged by its labels alone.
+//! These are shapes of content, keyed by the element's role (`role = "materials"` in the
+//! rubric); labels, traps and placeholders are never here (they come from the rubric). An
+//! element a future rubric adds without a role is judged by its labels alone.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
+use rubric::ElementRole;
 
 use crate::dates::re;
 
 struct Shape {
-    element: &'static str,
+    role: ElementRole,
     /// Each distinct word found scores 1.
     words: &'static [&'static str],
     /// Each pattern found scores 2.
@@ -25,7 +26,7 @@ struct Shape {
 
 const SHAPES: &[Shape] = &[
     Shape {
-        element: "设定依据",
+        role: ElementRole::LegalBasis,
         words: &["条例", "办法", "规定", "法》", "第", "条"],
         strong: &[
             r"《[^》]{2,60}(?:法|条例|办法|规定|意见|通知|决定|细则|令|规则|规范|方案)》",
@@ -35,7 +36,7 @@ const SHAPES: &[Shape] = &[
         alone: 5,
     },
     Shape {
-        element: "申请条件",
+        role: ElementRole::Conditions,
         words: &[
             "年满",
             "周岁",
@@ -61,7 +62,7 @@ const SHAPES: &[Shape] = &[
         alone: 4,
     },
     Shape {
-        element: "办理材料",
+        role: ElementRole::Materials,
         words: &[
             "身份证",
             "户口簿",
@@ -84,13 +85,13 @@ const SHAPES: &[Shape] = &[
         alone: 4,
     },
     Shape {
-        element: "收费标准及依据",
+        role: ElementRole::Fee,
         words: &["收费", "工本费", "费用", "收取"],
         strong: &[r"不收费|免费|免收|不收取|无偿", r"\d+(?:\.\d+)?\s*元"],
         alone: 4,
     },
     Shape {
-        element: "办理地点",
+        role: ElementRole::Location,
         words: &[
             "路",
             "街",
@@ -111,7 +112,7 @@ const SHAPES: &[Shape] = &[
         alone: 4,
     },
     Shape {
-        element: "办理时间",
+        role: ElementRole::Hours,
         words: &["上午", "下午", "节假日", "工作日", "每天", "全天", "双休"],
         strong: &[
             r"周[一二三四五六日天]|星期[一二三四五六日天]",
@@ -120,7 +121,7 @@ const SHAPES: &[Shape] = &[
         alone: 4,
     },
     Shape {
-        element: "联系电话",
+        role: ElementRole::Phone,
         words: &["电话", "咨询"],
         strong: &[
             r"(?:^|[^\d])(?:0\d{2,3}\s*[-－—]?\s*\d{7,8}|1[3-9]\d{9}|\d{7,8}|12345)(?:[^\d]|$)",
@@ -128,7 +129,7 @@ const SHAPES: &[Shape] = &[
         alone: 4,
     },
     Shape {
-        element: "办理流程",
+        role: ElementRole::Process,
         words: &[
             "申请",
             "受理",
@@ -162,7 +163,7 @@ const SHAPES: &[Shape] = &[
 ];
 
 struct Compiled {
-    element: &'static str,
+    role: ElementRole,
     words: &'static [&'static str],
     strong: Vec<Regex>,
     alone: u32,
@@ -172,7 +173,7 @@ static COMPILED: LazyLock<Vec<Compiled>> = LazyLock::new(|| {
     SHAPES
         .iter()
         .map(|s| Compiled {
-            element: s.element,
+            role: s.role,
             words: s.words,
             strong: s.strong.iter().map(|p| re(p)).collect(),
             alone: s.alone,
@@ -180,10 +181,10 @@ static COMPILED: LazyLock<Vec<Compiled>> = LazyLock::new(|| {
         .collect()
 });
 
-/// How much `value` looks like the element named `element` (0 = not at all; `None` = the
+/// How much `value` looks like an element of kind `role` (0 = not at all; `None` = the
 /// element has no known shape).
-pub fn score(element: &str, value: &str) -> Option<u32> {
-    let c = COMPILED.iter().find(|c| c.element == element)?;
+pub fn score(role: Option<ElementRole>, value: &str) -> Option<u32> {
+    let c = COMPILED.iter().find(|c| Some(c.role) == role)?;
     let value = &crate::text::halfwidth(value);
     let words = c.words.iter().filter(|w| value.contains(*w)).count() as u32;
     let strong = c.strong.iter().filter(|r| r.is_match(value)).count() as u32;
@@ -191,10 +192,10 @@ pub fn score(element: &str, value: &str) -> Option<u32> {
 }
 
 /// The score at which content alone names the element.
-pub fn alone(element: &str) -> Option<u32> {
+pub fn alone(role: Option<ElementRole>) -> Option<u32> {
     COMPILED
         .iter()
-        .find(|c| c.element == element)
+        .find(|c| Some(c.role) == role)
         .map(|c| c.alone)
 }
 

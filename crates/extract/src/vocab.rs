@@ -15,6 +15,8 @@ use crate::text::{halfwidth, squeeze};
 pub struct ElementWords {
     /// The element's name in the rubric, e.g. 办理时间.
     pub name: String,
+    /// What kind of element it is, from the rubric (`None`: known by its labels only).
+    pub role: Option<rubric::ElementRole>,
     pub labels: Vec<String>,
     pub not: Vec<String>,
 }
@@ -79,6 +81,7 @@ impl Vocabulary {
                 .iter()
                 .map(|e| ElementWords {
                     name: e.name.clone(),
+                    role: e.role,
                     labels: e.labels.iter().map(norm).collect(),
                     not: e.not.iter().map(norm).collect(),
                 })
@@ -108,6 +111,16 @@ impl Vocabulary {
 
     pub fn element_index(&self, name: &str) -> Option<usize> {
         self.elements.iter().position(|e| e.name == name)
+    }
+
+    /// The element of a kind, if the rubric names one.
+    pub fn role_index(&self, role: rubric::ElementRole) -> Option<usize> {
+        self.elements.iter().position(|e| e.role == Some(role))
+    }
+
+    /// The kind of element `i`.
+    pub fn role(&self, i: usize) -> Option<rubric::ElementRole> {
+        self.elements.get(i).and_then(|e| e.role)
     }
 
     /// Classifies a label (already stripped of numbering and colons).

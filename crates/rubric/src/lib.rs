@@ -44,8 +44,8 @@ mod window;
 
 pub use load::{LoadError, LoadErrors, load_file, parse};
 pub use model::{
-    ColumnType, ContentItem, Count, Department, Element, Indicator, Placeholders, Rubric, Rule,
-    RuleKind, Scope, Section, TypedWindow,
+    ColumnType, ContentItem, Count, Department, Element, ElementRole, Indicator, Placeholders,
+    Rubric, Rule, RuleKind, Scope, Section, TypedWindow,
 };
 pub use points::Points;
 pub use score::{

@@ -76,10 +76,63 @@ pub struct Department {
 #[derive(Clone, Debug, Serialize)]
 pub struct Element {
     pub name: String,
+    /// What the element is, for the page reader (its shape of content, and where form names
+    /// are read). `None`: the reader knows the element by its labels only.
+    pub role: Option<ElementRole>,
     /// Labels that mean this element (the name itself is always the first).
     pub labels: Vec<String>,
     /// Look-alike labels that are another thing (办理时限 is not 办理时间).
     pub not: Vec<String>,
+}
+
+/// The kinds of service-guide element the page reader knows the content of. A rubric names
+/// its elements as it likes (事项名称, 服务事项名称 …) and says which kind each one is, so no
+/// code depends on an element's Chinese name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ElementRole {
+    ItemName,
+    LegalBasis,
+    Conditions,
+    Materials,
+    Fee,
+    Location,
+    Hours,
+    Phone,
+    Process,
+}
+
+impl ElementRole {
+    pub const ALL: [ElementRole; 9] = [
+        ElementRole::ItemName,
+        ElementRole::LegalBasis,
+        ElementRole::Conditions,
+        ElementRole::Materials,
+        ElementRole::Fee,
+        ElementRole::Location,
+        ElementRole::Hours,
+        ElementRole::Phone,
+        ElementRole::Process,
+    ];
+
+    /// The name used in rubric files (`role = "materials"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ElementRole::ItemName => "item_name",
+            ElementRole::LegalBasis => "legal_basis",
+            ElementRole::Conditions => "conditions",
+            ElementRole::Materials => "materials",
+            ElementRole::Fee => "fee",
+            ElementRole::Location => "location",
+            ElementRole::Hours => "hours",
+            ElementRole::Phone => "phone",
+            ElementRole::Process => "process",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ElementRole> {
+        ElementRole::ALL.into_iter().find(|r| r.as_str() == s)
+    }
 }
 
 /// Values that say nothing: a guide element whose value is one of these counts as missing.

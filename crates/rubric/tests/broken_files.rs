@@ -195,3 +195,30 @@ fn a_file_that_is_not_utf8_says_so() {
     std::fs::remove_dir_all(&dir).ok();
     assert!(missing.0[0].message.contains("文件不存在"), "{missing}");
 }
+
+#[test]
+fn an_unknown_or_repeated_element_role() {
+    let (text, line) = break_at("name = \"办理材料\"", "\"materials\"", "\"material\"");
+    let errs = errors(&text);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].line, line);
+    assert!(
+        errs[0].message.contains("role「material」不认识"),
+        "{}",
+        errs[0]
+    );
+    assert!(errs[0].hint.contains("materials"), "{}", errs[0]);
+
+    let (text, line) = break_at("name = \"办理流程\"", "\"process\"", "\"materials\"");
+    let errs = errors(&text);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].line, line);
+    assert!(errs[0].message.contains("被两个要素使用"), "{}", errs[0]);
+}
+
+#[test]
+fn every_bundled_element_has_its_role() {
+    let r = rubric::parse("good.toml", GOOD).unwrap();
+    let roles: Vec<_> = r.elements.iter().filter_map(|e| e.role).collect();
+    assert_eq!(roles, rubric::ElementRole::ALL.to_vec());
+}

@@ -21,6 +21,8 @@ use serde::{Deserialize, Serialize};
 
 use segment::{Numbering, Seg, inline_splits, numbering, segment, strip_colon};
 
+use rubric::ElementRole;
+
 use crate::cues;
 use crate::doc::{Doc, Line, Region};
 use crate::text::halfwidth;
@@ -59,6 +61,25 @@ pub struct ElementFact {
 
 /// Confidence below which a call should be checked by a person.
 pub const DOUBTFUL: f32 = 0.7;
+
+// How sure each way of reading an element is. Ordered so that a better reading of the same
+// element replaces a worse one (`offer`); the assessment turns them into finding confidence.
+/// The section's label is one of the rubric's labels, exactly.
+const BY_EXACT_LABEL: f32 = 0.95;
+/// The label ends with a rubric label (办事依据 ends with 依据).
+const BY_SUFFIX_LABEL: f32 = 0.85;
+/// The element's label is there with a placeholder value (无, 暂无): the page says it is absent.
+const SAID_ABSENT: f32 = 0.85;
+/// The label shares only its head word with the element's labels; the value agreed.
+const BY_HEAD_WORD: f32 = 0.75;
+/// Taken off when the value has none of the element's shape (a label over the wrong text).
+const SHAPE_DISAGREES: f32 = 0.2;
+/// Recognised from its content alone (no label, or a label naming another element).
+const BY_CONTENT: f32 = 0.6;
+/// The item name read from the page title.
+const BY_TITLE: f32 = 0.7;
+/// Not found on a page read as a guide: fairly sure, since the reader finds most labels.
+const MISSING: f32 = 0.8;
 
 /// The guide facts of a page.
 #[derive(Clone, Debug)]
@@ -187,8 +208,7 @@ pub fn guide(
         let parts = distribute(seg, &real, vocab);
         for (m, value) in parts {
             let i = m.element();
-            let name = vocab.elements[i].name.as_str();
-            let shape = cues::score(name, &value);
+            let shape = cues::score(vocab.role(i), &value);
             if matches!(m, LabelMatch::Head(_)) && shape.is_none_or(|s| s == 0) {
                 // A head-word label (许可条件) only counts when its value agrees.
                 if !vocab.is_placeholder(&value) {
@@ -197,9 +217,9 @@ pub fn guide(
             }
             seen[i] |= !matches!(m, LabelMatch::Head(_));
             let base = match m {
-                LabelMatch::Exact(_) => 0.95,
-                LabelMatch::Suffix(_) => 0.85,
-                _ => 0.75,
+                LabelMatch::Exact(_) => BY_EXACT_LABEL,
+                LabelMatch::Suffix(_) => BY_SUFFIX_LABEL,
+                _ => BY_HEAD_WORD,
             };
             if vocab.is_placeholder(&value) {
                 offer(
@@ -208,7 +228,7 @@ pub fn guide(
                         present: false,
                         label: seg.label.clone(),
                         value: (!value.is_empty()).then_some(value),
-                        confidence: 0.85,
+                        confidence: SAID_ABSENT,
                         how: seg.how,
                     },
                 );
@@ -217,7 +237,7 @@ pub fn guide(
             if shape == Some(0)
                 && value.chars().count() >= 10
                 && let Some(j) = best_shape(&value, vocab, Some(i), |j, s| {
-                    cues::alone(&vocab.elements[j].name).is_some_and(|a| s >= a.min(4) - 1)
+                    cues::alone(vocab.role(j)).is_some_and(|a| s >= a.min(4) - 1)
                 })
             {
                 // The heading says one element, the text is another (申报条件 over documents).
@@ -229,7 +249,7 @@ pub fn guide(
                         present: true,
                         label: seg.label.clone(),
                         value: Some(clip(&value)),
-                        confidence: 0.6,
+                        confidence: BY_CONTENT,
                         how: How::Content,
                     },
                 );
@@ -238,7 +258,11 @@ pub fn guide(
             // A head-word label (上班时间, 地址) is a weak sign: it fills an element on a page
             // shown to be a guide, but does not make a contact page a guide.
             labelled_present[i] |= !matches!(m, LabelMatch::Head(_));
-            let conf = if shape == Some(0) { base - 0.2 } else { base };
+            let conf = if shape == Some(0) {
+                base - SHAPE_DISAGREES
+            } else {
+                base
+            };
             offer(
                 &mut facts[i],
                 ElementFact {
@@ -263,7 +287,7 @@ pub fn guide(
     for seg in unlabelled {
         let value = seg.value.join("\n");
         let Some(j) = best_shape(&value, vocab, None, |j, s| {
-            cues::alone(&vocab.elements[j].name).is_some_and(|a| s >= a)
+            cues::alone(vocab.role(j)).is_some_and(|a| s >= a)
         }) else {
             continue;
         };
@@ -276,7 +300,7 @@ pub fn guide(
                 present: true,
                 label: seg.label.clone(),
                 value: Some(clip(&value)),
-                confidence: 0.6,
+                confidence: BY_CONTENT,
                 how: How::Content,
             },
         );
@@ -298,7 +322,7 @@ pub fn guide(
             present: true,
             label: None,
             value: Some(t),
-            confidence: 0.7,
+            confidence: BY_TITLE,
             how: How::Title,
         });
     }
@@ -314,7 +338,7 @@ pub fn guide(
                     present: false,
                     label: None,
                     value: None,
-                    confidence: 0.8,
+                    confidence: MISSING,
                     how: How::Missing,
                 }),
             )
@@ -327,8 +351,15 @@ pub fn guide(
         .join("\n");
     let material_text: String = elements
         .iter()
-        .filter(|(n, f)| f.present && (n == "办理材料" || n == "办理流程"))
-        .filter_map(|(_, f)| f.value.clone())
+        .enumerate()
+        .filter(|(i, (_, f))| {
+            f.present
+                && matches!(
+                    vocab.role(*i),
+                    Some(ElementRole::Materials | ElementRole::Process)
+                )
+        })
+        .filter_map(|(_, (_, f))| f.value.clone())
         .collect::<Vec<_>>()
         .join("\n");
     let forms = crate::forms::forms(
@@ -385,7 +416,7 @@ fn best_shape(
         .iter()
         .enumerate()
         .filter(|(i, _)| Some(*i) != except)
-        .filter_map(|(i, e)| Some((i, cues::score(&e.name, value)?)))
+        .filter_map(|(i, e)| Some((i, cues::score(e.role, value)?)))
         .collect();
     scored.sort_by_key(|(_, s)| std::cmp::Reverse(*s));
     let (j, top) = *scored.first()?;
@@ -404,7 +435,7 @@ fn distribute(seg: &Seg, real: &[LabelMatch], vocab: &Vocabulary) -> Vec<(LabelM
             .iter()
             .enumerate()
             .map(|(k, m)| {
-                let s = cues::score(&vocab.elements[m.element()].name, line).unwrap_or(0);
+                let s = cues::score(vocab.role(m.element()), line).unwrap_or(0);
                 (k, s)
             })
             .max_by_key(|(k, s)| (*s, std::cmp::Reverse(*k)))
@@ -418,11 +449,7 @@ fn distribute(seg: &Seg, real: &[LabelMatch], vocab: &Vocabulary) -> Vec<(LabelM
 }
 
 fn item_name_index(vocab: &Vocabulary) -> Option<usize> {
-    // The rubric's first element is the item name (事项名称) in every edition seen; look it
-    // up by the shape-less role rather than position when the name is known.
-    vocab
-        .element_index("事项名称")
-        .or_else(|| (!vocab.elements.is_empty()).then_some(0))
+    vocab.role_index(ElementRole::ItemName)
 }
 
 /// A title naming a service: the page title, or a short line at the top before any label.

@@ -13,8 +13,8 @@ use super::raw::{
 use crate::Points;
 use crate::model::DEFAULT_REVIEW_BELOW;
 use crate::model::{
-    ColumnType, ContentItem, Count, Department, Element, Indicator, Placeholders, Rubric, Rule,
-    RuleKind, Scope, Section, TypedWindow,
+    ColumnType, ContentItem, Count, Department, Element, ElementRole, Indicator, Placeholders,
+    Rubric, Rule, RuleKind, Scope, Section, TypedWindow,
 };
 use crate::window::Window;
 
@@ -289,10 +289,35 @@ impl<'a> Checker<'a> {
 
     fn elements(&mut self, raw: &[Spanned<RawElement>]) -> Vec<Element> {
         let mut seen = HashSet::new();
+        let mut roles = HashSet::new();
         let mut out = Vec::new();
         for e in raw {
             let e = e.get_ref();
             let name = e.name.get_ref().trim().to_string();
+            let role = e.role.as_ref().and_then(|r| {
+                let known = ElementRole::parse(r.get_ref().trim());
+                let all = || {
+                    ElementRole::ALL
+                        .iter()
+                        .map(|r| r.as_str())
+                        .collect::<Vec<_>>()
+                        .join("、")
+                };
+                match known {
+                    None => self.push(
+                        r.span(),
+                        format!("要素「{name}」的 role「{}」不认识。", r.get_ref()),
+                        format!("role 只能是：{}。", all()),
+                    ),
+                    Some(k) if !roles.insert(k) => self.push(
+                        r.span(),
+                        format!("role「{}」被两个要素使用。", k.as_str()),
+                        "每种 role 只能给一个要素：请删除其中一个的 role。",
+                    ),
+                    Some(_) => {}
+                }
+                known
+            });
             if !seen.insert(name.clone()) {
                 self.push(
                     e.name.span(),
@@ -309,6 +334,7 @@ impl<'a> Checker<'a> {
             );
             out.push(Element {
                 name,
+                role,
                 labels,
                 not: e.not.clone(),
             });

@@ -62,6 +62,8 @@ pub(super) struct RawDepartment {
 pub(super) struct RawElement {
     pub(super) name: Spanned<String>,
     #[serde(default)]
+    pub(super) role: Option<Spanned<String>>,
+    #[serde(default)]
     pub(super) labels: Vec<String>,
     #[serde(default)]
     pub(super) not: Vec<String>,
