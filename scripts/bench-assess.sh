@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmark of `kaohe assess --crawl` (no network) on a stored crawl of the sample portal.
+# Benchmark of `kaohe assess --crawl` (no network) on a stored crawl of the sample portal, and
+# of `kaohe report --format all` on the run it stores.
 #
 #   scripts/bench-assess.sh [PAGES] [PORT]      (default 50000 pages, port 18960)
 #
@@ -33,3 +34,7 @@ echo "== kaohe assess --crawl 2 --as-of $AS_OF"
 grep -E "^总分|^问题" "$DIR/out.txt"
 grep -E "Elapsed|Maximum resident" "$DIR/time.txt"
 "$K" demo-site truth --pages "$PAGES" | python3 -c 'import json,sys; m=json.load(sys.stdin); print("标准答案总分", m["scores"]["total"], "问题", len(m["findings"]))'
+echo "== kaohe report 1 --format all"
+/usr/bin/time -v "$K" report 1 --db "$DB" --format all --out "$DIR/reports" >"$DIR/report.txt" 2>"$DIR/time.txt"
+head -1 "$DIR/report.txt"
+grep -E "Elapsed|Maximum resident" "$DIR/time.txt"

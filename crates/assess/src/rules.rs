@@ -753,7 +753,11 @@ fn forms(ctx: &Ctx<'_>, ind: &Indicator, rule: &Rule, out: &mut Vec<Finding>) {
                         ),
                         FORM_NOT_LINKED,
                         false,
-                        vec![evidence(p, Some(subject.clone()), Some(materials_name.into()))],
+                        vec![evidence(
+                            p,
+                            Some(subject.clone()),
+                            Some(materials_name.into()),
+                        )],
                     ),
                     out,
                 );

@@ -28,6 +28,9 @@ pub struct DemoArgs {
     /// 快照库：SQLite 文件路径或 postgres:// 地址（默认在系统临时目录新建一个 SQLite 文件）
     #[arg(long, value_name = "PATH|postgres://…")]
     db: Option<String>,
+    /// 报告输出目录：XLSX 表格、HTML 报告、各单位整改通知单和 JSON 写在这里
+    #[arg(long, value_name = "DIR", default_value = "kaohe-demo-报告")]
+    out: std::path::PathBuf,
 }
 
 pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
@@ -86,10 +89,14 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         let assessment = assess::load::assess_crawl(&store, report.crawl, &setup).await?;
         let secs = t0.elapsed().as_secs_f64();
         let run = assess::run::save(&store, &assessment, None).await?;
+        // The reports are made from the stored run, as `kaohe report` makes them.
+        let stored = assess::run::load(&store, run).await?;
         store.close().await;
-        anyhow::Ok((report, (assessment, run), secs))
+        let files =
+            crate::report_cmd::write(&stored, &rubric, None, &args.out, &report::Format::ALL)?;
+        anyhow::Ok((report, (assessment, run, files), secs))
     })?;
-    let (assessment, run) = assessment;
+    let (assessment, run, files) = assessment;
     drop(server);
 
     let p = &report.progress;
@@ -127,6 +134,11 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     let agree = compare(&truth, &assessment);
     let db = store::redact(&db);
     println!("评估结果已存为评估 #{run}（kaohe run show {run} --db {db}）");
+    println!(
+        "报告：{} 个文件在 {}（评估报告-{run}.xlsx、评估报告-{run}.html、各单位整改通知单；kaohe report {run} --db {db} 可重新生成）",
+        files.len(),
+        args.out.display()
+    );
     println!(
         "快照库：{db}（可用 kaohe snapshot list --db {db} 查看，用 kaohe assess --crawl {} --db {db} --as-of {} 重新评估）",
         report.crawl, truth.as_of

@@ -8,6 +8,7 @@ mod crawl_cmd;
 mod demo_cmd;
 mod demo_site_cmd;
 mod inspect_cmd;
+mod report_cmd;
 mod rubric_cmd;
 mod run_cmd;
 mod snapshot_cmd;
@@ -43,6 +44,8 @@ enum Command {
     /// 已存的评估：列表、显示、追加评审决定、发布
     #[command(subcommand)]
     Run(run_cmd::RunCmd),
+    /// 考核报告：从已存的评估生成 XLSX 表格、HTML 报告、各单位整改通知单（Word）和 JSON
+    Report(report_cmd::ReportArgs),
     /// 示例门户网站：启动、写成静态文件、输出标准答案
     #[command(subcommand, name = "demo-site")]
     DemoSite(demo_site_cmd::DemoSiteCmd),
@@ -82,6 +85,7 @@ fn main() -> ExitCode {
         Command::Assess(args) => assess_cmd::run(args),
         Command::Map(args) => assess_cmd::map(args),
         Command::Run(cmd) => run_cmd::run(cmd),
+        Command::Report(args) => report_cmd::run(args),
         Command::Reread(args) => assess_cmd::reread(args),
         Command::DemoSite(cmd) => demo_site_cmd::run(cmd),
         Command::Inspect(args) => inspect_cmd::run(args),

@@ -27,6 +27,8 @@ fn demo_crawls_assesses_and_matches_the_ground_truth() {
         .unwrap()
         .args(["demo", "--pages", "600", "--db"])
         .arg(&db)
+        .arg("--out")
+        .arg(dir.join("reports"))
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
@@ -57,6 +59,19 @@ fn demo_crawls_assesses_and_matches_the_ground_truth() {
     let total = truth["scores"]["total"].as_f64().unwrap();
     assert!(text.contains(&format!("评估总分 {total}")), "{text}");
     assert!(text.contains("一致：评估结果与标准答案完全相同"), "{text}");
+    // …and wrote the office's reports into the folder it names.
+    assert!(
+        text.contains(&format!("在 {}", dir.join("reports").display())),
+        "{text}"
+    );
+    for f in [
+        "评估报告-1.xlsx",
+        "评估报告-1.html",
+        "评估报告-1.json",
+        "整改通知单/教育局-整改通知单.docx",
+    ] {
+        assert!(dir.join("reports").join(f).exists(), "{f} not written");
+    }
 
     // The snapshot is a real store the other commands open.
     let list = Command::cargo_bin("kaohe")
@@ -197,6 +212,7 @@ fn assess_again_with_decisions_and_a_profile(
     );
     let shown = kaohe_json(&["run", "show", "1", "--format", "json"], db);
     assert_eq!(shown["total"].as_f64().unwrap(), total + 2.0);
+    reports_of_the_decided_run(dir, db, dismissed["id"].as_str().unwrap(), total + 2.0);
     let out = Command::cargo_bin("kaohe")
         .unwrap()
         .args(["run", "publish", "1", "--db"])
@@ -250,4 +266,90 @@ fn assess_again_with_decisions_and_a_profile(
     let c = kaohe_json(&args, db);
     assert_eq!(c["total"], a["total"]);
     assert_eq!(c["findings"].as_array().unwrap().len(), findings.len());
+}
+
+/// `kaohe report` on a run with a decision: the reports show the rescored total and the
+/// dismissal, a department gets only its own notice, and an unknown department is refused.
+fn reports_of_the_decided_run(
+    dir: &std::path::Path,
+    db: &std::path::Path,
+    dismissed: &str,
+    total: f64,
+) {
+    let out_dir = dir.join("report-1");
+    let out = Command::cargo_bin("kaohe")
+        .unwrap()
+        .args(["report", "1", "--format", "html", "--out"])
+        .arg(&out_dir)
+        .arg("--db")
+        .arg(db)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(out_dir.join("评估报告-1.html")).unwrap();
+    assert!(html.contains(&format!("{total} 分")), "the rescored total");
+    let at = html
+        .find(&format!(
+            "id=\"{}\"",
+            dismissed
+                .replace('&', "&amp;")
+                .replace('"', "&quot;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('\'', "&#39;")
+        ))
+        .expect("the dismissed finding");
+    assert!(
+        html[at..]
+            .split("</div>")
+            .next()
+            .unwrap()
+            .contains("已撤销")
+    );
+
+    let dept_dir = dir.join("report-edu");
+    let out = Command::cargo_bin("kaohe")
+        .unwrap()
+        .args([
+            "report",
+            "1",
+            "--format",
+            "docx",
+            "--department",
+            "教育局",
+            "--out",
+        ])
+        .arg(&dept_dir)
+        .arg("--db")
+        .arg(db)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let notices: Vec<_> = std::fs::read_dir(dept_dir.join("整改通知单"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    let mut notices = notices;
+    notices.sort();
+    assert_eq!(
+        notices,
+        ["教育局-整改通知单.docx", "教育局-整改通知单.html"]
+    );
+
+    let out = Command::cargo_bin("kaohe")
+        .unwrap()
+        .args(["report", "1", "--department", "不存在局", "--db"])
+        .arg(db)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("不在指标体系的单位名录中"));
 }
