@@ -54,7 +54,7 @@ pub mod warc;
 /// The public types use chrono's `DateTime<Utc>`; re-exported so callers use the same version.
 pub use chrono;
 pub use model::*;
-pub use open_error::redact;
+pub use open_error::{redact, redact_in};
 pub use store::{PreparedRecord, Store};
 
 /// Everything that can go wrong in the store. Messages are Chinese: they reach the user as is.
@@ -63,6 +63,15 @@ pub enum StoreError {
     /// The target is neither a file path nor a `postgres://` URL we can parse.
     #[error("无法识别的数据库地址 {target:?}：应为 SQLite 文件路径或 postgres:// 地址")]
     BadTarget { target: String },
+    /// `--db` names a directory.
+    #[error("{path} 是一个目录，不是快照库文件：请给出文件路径，如 {path}/kaohe.sqlite")]
+    IsDirectory { path: String },
+    /// A read-only command was given a file kaohe did not make (empty, or another program's):
+    /// it is left untouched.
+    #[error(
+        "{path} 不是 kaohe 快照库（文件为空，或不是 kaohe 建立的）：请检查 --db 的路径；文件未作任何改动"
+    )]
+    NotAStore { path: String },
     /// The database file does not exist (read-only commands never create one).
     #[error("数据库文件 {path} 不存在（可用 --db 或环境变量 KAOHE_DB 指定）")]
     Missing { path: String },

@@ -141,6 +141,9 @@ str_enum!(
         RateLimited = "rate_limited",
         /// robots.txt forbids the URL; not fetched, so *unverified*.
         RobotsDisallowed = "robots_disallowed",
+        /// robots.txt itself could not be read (refused, 5xx, a challenge): the rules are
+        /// unknown, so the URL was not fetched; *unverified* (our failure to see, not a rule).
+        RobotsUnknown = "robots_unknown",
         /// A 200 that is really a "page not found" page (checked: the target is missing).
         Soft404 = "soft_404",
         /// Redirect limit reached or a redirect loop (checked: the link is broken).
@@ -151,6 +154,17 @@ str_enum!(
         Skipped = "skipped",
     }
 );
+
+/// How fetches are counted for people: fine, the site's defect, our failure to see, or not
+/// asked by our own rule (robots.txt, scope, a private address, a trap). Both of the last two
+/// are *unverified* ([`Outcome::verification`]): never a deduction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tally {
+    Ok,
+    Broken,
+    Unverified,
+    NotFetched,
+}
 
 /// Whether an outcome says something about the site (checked) or only about our attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,6 +185,7 @@ impl Outcome {
             | Outcome::Refused
             | Outcome::NetworkError
             | Outcome::RobotsDisallowed
+            | Outcome::RobotsUnknown
             | Outcome::TooLarge
             | Outcome::RateLimited
             | Outcome::Skipped => Verification::Unverified,
@@ -180,6 +195,25 @@ impl Outcome {
             | Outcome::Soft404
             | Outcome::RedirectLoop
             | Outcome::Broken => Verification::Checked,
+        }
+    }
+
+    /// The four groups every count of fetches uses (the crawl's summary, its progress line,
+    /// `snapshot show`), so they always agree.
+    pub fn tally(self) -> Tally {
+        match self {
+            Outcome::Fetched | Outcome::NotModified => Tally::Ok,
+            Outcome::HttpError | Outcome::Soft404 | Outcome::RedirectLoop | Outcome::Broken => {
+                Tally::Broken
+            }
+            Outcome::Challenged
+            | Outcome::TimedOut
+            | Outcome::Refused
+            | Outcome::NetworkError
+            | Outcome::TooLarge
+            | Outcome::RobotsUnknown
+            | Outcome::RateLimited => Tally::Unverified,
+            Outcome::RobotsDisallowed | Outcome::Skipped => Tally::NotFetched,
         }
     }
 
@@ -196,6 +230,7 @@ impl Outcome {
             Outcome::TooLarge => "超过大小上限（未核实）",
             Outcome::RateLimited => "被限流（未核实）",
             Outcome::RobotsDisallowed => "robots.txt 禁止（未核实）",
+            Outcome::RobotsUnknown => "robots.txt 无法获取（未核实）",
             Outcome::Soft404 => "软 404（页面不存在）",
             Outcome::RedirectLoop => "重定向过多或循环",
             Outcome::Broken => "附件损坏",

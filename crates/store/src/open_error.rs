@@ -4,27 +4,81 @@
 
 use std::io::ErrorKind;
 
-/// `target` fit to print: the password of a `postgres://user:password@host/db` URL becomes
-/// `***`. Anything else is returned as it is.
+/// `target` fit to print: the password of a `postgres://user:password@host/db` URL and the
+/// value of every secret-bearing query parameter (`?password=…`, `sslpassword`, `token` …)
+/// become `***`. Anything else is returned as it is.
 pub fn redact(target: &str) -> String {
+    let mut out = String::with_capacity(target.len());
+    let mut at = 0;
+    for (start, end) in secrets(target) {
+        out.push_str(&target[at..start]);
+        out.push_str("***");
+        at = end;
+    }
+    out.push_str(&target[at..]);
+    out
+}
+
+/// Masks in any text (a driver's error message, say) the secrets `target` carries. A secret
+/// of one or two characters is left alone: masking it would mangle the whole message.
+pub fn redact_in(text: &str, target: &str) -> String {
+    let mut found: Vec<&str> = secrets(target)
+        .into_iter()
+        .map(|(a, b)| &target[a..b])
+        .filter(|s| s.chars().count() >= 3)
+        .collect();
+    found.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    let mut out = text.to_string();
+    for s in found {
+        out = out.replace(s, "***");
+    }
+    out
+}
+
+/// Query parameters whose value is a secret (libpq's names and the usual ones).
+const SECRET_PARAMS: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "sslpassword",
+    "secret",
+    "token",
+    "access_token",
+    "api_key",
+    "apikey",
+];
+
+/// Where the secrets of a store URL are: byte ranges into it, in order.
+fn secrets(target: &str) -> Vec<(usize, usize)> {
     let Some(scheme_end) = target.find("://") else {
-        return target.to_string();
+        return Vec::new();
     };
-    let rest = &target[scheme_end + 3..];
+    let base = scheme_end + 3;
+    let rest = &target[base..];
     let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
     let authority = &rest[..authority_end];
-    let Some(at) = authority.rfind('@') else {
-        return target.to_string();
-    };
-    let Some(colon) = authority[..at].find(':') else {
-        return target.to_string();
-    };
-    format!(
-        "{}{}:***{}",
-        &target[..scheme_end + 3],
-        &authority[..colon],
-        &rest[at..]
-    )
+    let mut out = Vec::new();
+    if let Some(at) = authority.rfind('@')
+        && let Some(colon) = authority[..at].find(':')
+        && colon + 1 < at
+    {
+        out.push((base + colon + 1, base + at));
+    }
+    if let Some(q) = rest.find('?') {
+        let mut pos = base + q + 1;
+        let query_end = target.find('#').unwrap_or(target.len());
+        for pair in target[pos..query_end].split(['&', ';']) {
+            if let Some((k, v)) = pair.split_once('=')
+                && !v.is_empty()
+                && SECRET_PARAMS.contains(&k.to_ascii_lowercase().as_str())
+            {
+                let start = pos + k.len() + 1;
+                out.push((start, start + v.len()));
+            }
+            pos += pair.len() + 1;
+        }
+    }
+    out
 }
 
 /// The cause of a failed open, in Chinese with what to do where we know it.
@@ -78,6 +132,22 @@ mod tests {
             redact("postgresql://u:p@ss:w@h/db"),
             "postgresql://u:***@h/db",
             "a password with @ in it"
+        );
+        assert_eq!(
+            redact("postgres://kaohe@db/kaohe?sslmode=disable&password=hunter2&application_name=k"),
+            "postgres://kaohe@db/kaohe?sslmode=disable&password=***&application_name=k",
+            "a password in the query string"
+        );
+        assert_eq!(
+            redact("postgres://u:pw@db/k?PASSWORD=pw2"),
+            "postgres://u:***@db/k?PASSWORD=***"
+        );
+        assert_eq!(
+            super::redact_in(
+                "error: password=hunter2 rejected",
+                "postgres://h/d?password=hunter2"
+            ),
+            "error: password=*** rejected"
         );
         for kept in [
             "postgres://postgres@127.0.0.1:5432/test",

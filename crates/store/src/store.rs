@@ -197,7 +197,7 @@ impl Store {
     async fn open_with(target: &str, create: bool) -> Result<Store, StoreError> {
         let open_err = |e: sqlx::Error| StoreError::Open {
             target: crate::redact(target),
-            reason: crate::open_error::reason(&e),
+            reason: crate::open_error::redact_in(&crate::open_error::reason(&e), target),
         };
         if target.starts_with("postgres://") || target.starts_with("postgresql://") {
             let opts = PgConnectOptions::from_str(target).map_err(open_err)?;
@@ -228,6 +228,11 @@ impl Store {
                 target: target.to_string(),
             });
         }
+        if Path::new(path).is_dir() {
+            return Err(StoreError::IsDirectory {
+                path: path.to_string(),
+            });
+        }
         if !create && !Path::new(path).exists() {
             return Err(StoreError::Missing {
                 path: path.to_string(),
@@ -240,6 +245,12 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(BUSY_TIMEOUT)
             .foreign_keys(true);
+        if !create && !is_kaohe_store(path).await {
+            // A read-only command must not turn someone's file into a snapshot store.
+            return Err(StoreError::NotAStore {
+                path: path.to_string(),
+            });
+        }
         // The writer's page cache holds the frontier and link indexes a crawl keeps updating;
         // at SQLite's default (2 MB) every insert re-read index pages from the file. A longer
         // WAL between checkpoints copies a hot index page into the file once, not once per
@@ -628,11 +639,14 @@ impl Store {
         })
     }
 
-    /// How many fetches of a crawl ended in each outcome (outcomes with none are left out).
+    /// How many fetches of a crawl's URLs ended in each outcome (outcomes with none are left
+    /// out). robots.txt fetches are not among them: they are the rules, not the portal's pages,
+    /// and the crawl's summary does not count them either.
     pub async fn outcome_counts(&self, crawl: CrawlId) -> Result<Vec<(Outcome, u64)>, StoreError> {
         on_db!(self, reader, |pool, pg| {
             let rows = sqlx::query(
-                "SELECT outcome, COUNT(*) AS n FROM fetches WHERE crawl_id = $1 \
+                "SELECT outcome, COUNT(*) AS n FROM fetches \
+                 WHERE crawl_id = $1 AND frontier_id IS NOT NULL \
                  GROUP BY outcome ORDER BY outcome",
             )
             .bind(crawl.0)
@@ -810,4 +824,25 @@ fn opt_u32(v: Option<i32>) -> Result<Option<u32>, StoreError> {
 
 fn u64_from(v: i64) -> Result<u64, StoreError> {
     u64::try_from(v).map_err(|_| StoreError::Corrupt(format!("数值超出范围：{v}")))
+}
+
+/// Whether the SQLite file at `path` is one kaohe made (it has our migrations table), read
+/// without writing a byte.
+async fn is_kaohe_store(path: &str) -> bool {
+    use sqlx::Connection as _;
+    if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
+        return false;
+    }
+    // Fresh options: no journal-mode pragma, which would rewrite another program's file.
+    let opts = SqliteConnectOptions::new().filename(path).read_only(true);
+    let Ok(mut conn) = sqlx::SqliteConnection::connect_with(&opts).await else {
+        return false;
+    };
+    let found: Result<Option<i64>, _> = sqlx::query_scalar(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+    )
+    .fetch_optional(&mut conn)
+    .await;
+    let _ = conn.close().await;
+    matches!(found, Ok(Some(_)))
 }

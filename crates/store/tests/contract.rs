@@ -736,17 +736,28 @@ async fn unverified_outcomes_are_kept_as_such(store: &Store) {
         .create_crawl("http://s/", &serde_json::json!({}))
         .await
         .unwrap();
+    let urls: Vec<NewUrl> = (0..Outcome::ALL.len())
+        .map(|i| new_url(&format!("http://s/{i}"), 0))
+        .chain(std::iter::once(new_url("http://s/late", 0)))
+        .collect();
+    store.enqueue(c, &urls).await.unwrap();
+    let items = store.claim(c, urls.len() as u32).await.unwrap();
+    let item = |url: &str| items.iter().find(|it| it.url == url).unwrap().id;
     for (i, outcome) in Outcome::ALL.iter().enumerate() {
-        let mut rec = timeout_fetch(None, &format!("http://s/{i}"));
+        let url = format!("http://s/{i}");
+        let mut rec = timeout_fetch(Some(item(&url)), &url);
         rec.outcome = *outcome;
         if *outcome == Outcome::Challenged {
             rec.status = Some(412);
         }
         store.record(c, &rec, &[], &[]).await.unwrap();
     }
-    let mut extra = timeout_fetch(None, "http://s/late");
+    let mut extra = timeout_fetch(Some(item("http://s/late")), "http://s/late");
     extra.outcome = Outcome::Challenged;
     store.record(c, &extra, &[], &[]).await.unwrap();
+    // A robots.txt fetch (no frontier row) is the rules, not a page: not counted.
+    let robots = timeout_fetch(None, "http://s/robots.txt");
+    store.record(c, &robots, &[], &[]).await.unwrap();
     let counts = store.outcome_counts(c).await.unwrap();
     assert_eq!(counts.len(), Outcome::ALL.len());
     assert_eq!(
@@ -774,6 +785,7 @@ async fn unverified_outcomes_are_kept_as_such(store: &Store) {
                 | Outcome::Refused
                 | Outcome::NetworkError
                 | Outcome::RobotsDisallowed
+                | Outcome::RobotsUnknown
                 | Outcome::TooLarge
                 | Outcome::RateLimited
                 | Outcome::Skipped
