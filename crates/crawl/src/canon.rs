@@ -10,9 +10,18 @@ use url::Url;
 /// does both), upper-cases percent-escapes so `%2f` and `%2F` are one URL, and drops an empty
 /// `?`. The query keeps its order: government CMSs route on `?id=1&cid=2` and some treat
 /// parameter order as meaningful, so reordering could merge two different pages.
+///
+/// A user name and password in the URL (`http://user:secret@host/`) are dropped: credentials a
+/// page exposes are never sent, stored, printed or exported (`has_credentials` lets the
+/// crawler record the exposure itself).
 pub fn canonicalize(url: &Url) -> Url {
     let mut u = url.clone();
     u.set_fragment(None);
+    if has_credentials(&u) {
+        // Only fails for URLs that cannot have credentials, which then have none.
+        let _ = u.set_username("");
+        let _ = u.set_password(None);
+    }
     if u.query() == Some("") {
         u.set_query(None);
     }
@@ -27,6 +36,11 @@ pub fn canonicalize(url: &Url) -> Url {
         }
     }
     u
+}
+
+/// Whether a URL carries a user name or password.
+pub fn has_credentials(url: &Url) -> bool {
+    !url.username().is_empty() || url.password().is_some()
 }
 
 /// Resolves `href` against `base` and canonicalises it; `None` for anything the crawler

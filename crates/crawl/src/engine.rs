@@ -116,7 +116,7 @@ pub struct Progress {
     pub broken: u64,
     /// Could not tell (our failure, a challenge, a limit).
     pub unverified: u64,
-    /// robots.txt said no.
+    /// Not asked, by our own rule: robots.txt, the scope, a private address, a trap.
     pub skipped: u64,
     /// Pending in the frontier.
     pub queued: u64,
@@ -176,6 +176,8 @@ pub struct Report {
     pub seed: Option<(Verdict, String)>,
     /// URLs still pending (stopped by --max-pages).
     pub pending: u64,
+    /// Hosts whose remaining URLs were not requested after they kept rate-limiting us.
+    pub rate_limited_hosts: Vec<String>,
     pub elapsed: Duration,
 }
 
@@ -220,6 +222,17 @@ struct Shared {
 
 impl Crawler {
     pub fn new(store: Store, mut opts: CrawlOptions) -> Result<Crawler, CrawlError> {
+        // The hosts the user pointed us at may be on a private network (an intranet portal);
+        // any other private address a page or redirect names is refused.
+        let seed = opts.seed.clone();
+        opts.fetch.guard.trust_seed(&seed);
+        let named: Vec<String> = opts
+            .scope
+            .iter()
+            .filter(|h| !h.contains('*'))
+            .cloned()
+            .collect();
+        opts.fetch.guard.trusted_hosts.extend(named);
         let fetcher = Arc::new(Fetcher::new(opts.fetch.clone())?);
         if opts.vocab.is_none() {
             opts.vocab = rubric::bundled(rubric::BUNDLED_ID)
@@ -402,6 +415,7 @@ impl Crawler {
             robots: robot_rows,
             seed: sh.seed.lock().unwrap_or_else(|e| e.into_inner()).clone(),
             pending,
+            rate_limited_hosts: self.fetcher.hosts().given_up(),
             elapsed: t0.elapsed(),
         })
     }
@@ -536,9 +550,9 @@ impl Shared {
                     None => rec,
                 }
             },
-            verdict: f.outcome.verdict(),
             // Counted by the store's outcome and labelled from its one table, so the crawl's
-            // summary and `kaohe snapshot show` say the same thing.
+            // summary, its progress line and `kaohe snapshot show` say the same thing.
+            verdict: tally_verdict(record::store_outcome(&f.outcome).0),
             kind: record::store_outcome(&f.outcome).0.as_str(),
             label: record::store_outcome(&f.outcome).0.label_zh().to_string(),
         };
@@ -612,6 +626,16 @@ impl Shared {
                 .await?;
         }
         Ok(())
+    }
+}
+
+/// The progress counters' group of a stored outcome ([`store::Outcome::tally`]).
+fn tally_verdict(o: store::Outcome) -> Verdict {
+    match o.tally() {
+        store::Tally::Ok => Verdict::Ok,
+        store::Tally::Broken => Verdict::Broken,
+        store::Tally::Unverified => Verdict::Unverified,
+        store::Tally::NotFetched => Verdict::Skipped,
     }
 }
 

@@ -12,6 +12,7 @@ use url::Url;
 
 use crate::canon::{self, Scope};
 use crate::classify::{self, Expect};
+use crate::guard::{AddressGuard, GuardedResolver};
 use crate::outcome::{Failure, Outcome, Phase};
 use crate::politeness::{self, HostPool, PolitenessConfig};
 use crate::robots::{Access, RobotsCache, RobotsEntry};
@@ -32,6 +33,11 @@ pub struct FetchConfig {
     pub read_timeout: Duration,
     /// Longest time for one request, headers and body.
     pub total_timeout: Duration,
+    /// Longest time for one URL, every retry and every wait between them included: a server
+    /// that drips its answer or keeps asking us to come back later costs this much, no more.
+    pub url_budget: Duration,
+    /// Which addresses may be requested (private ones only for the seed's host, by default).
+    pub guard: AddressGuard,
     /// Redirect hops followed before giving up.
     pub max_redirects: usize,
     /// Body cap for pages and assets.
@@ -65,6 +71,8 @@ impl Default for FetchConfig {
             connect_timeout: Duration::from_secs(10),
             read_timeout: Duration::from_secs(20),
             total_timeout: Duration::from_secs(60),
+            url_budget: Duration::from_secs(60),
+            guard: AddressGuard::default(),
             max_redirects: 20,
             max_page_bytes: 10 * 1024 * 1024,
             max_attachment_bytes: 50 * 1024 * 1024,
@@ -170,6 +178,7 @@ pub const KEPT_HEADERS: &[&str] = &[
 pub struct Fetcher {
     client: reqwest::Client,
     cfg: FetchConfig,
+    guard: AddressGuard,
     hosts: HostPool,
     robots: RobotsCache,
 }
@@ -217,10 +226,14 @@ impl Fetcher {
             .read_timeout(cfg.read_timeout)
             .pool_max_idle_per_host(cfg.politeness.concurrency.max(1) * 2)
             .tls_danger_accept_invalid_certs(cfg.accept_invalid_certs)
+            .dns_resolver(Arc::new(GuardedResolver {
+                guard: Arc::new(cfg.guard.clone()),
+            }))
             .build()?;
         let hosts = HostPool::new(cfg.politeness.clone());
         Ok(Fetcher {
             client,
+            guard: cfg.guard.clone(),
             cfg,
             hosts,
             robots: RobotsCache::default(),
@@ -257,11 +270,12 @@ impl Fetcher {
     ) -> Fetch {
         let started = SystemTime::now();
         let t0 = Instant::now();
+        let deadline = t0 + self.cfg.url_budget;
         let mut attempt = 0;
         loop {
             attempt += 1;
             let mut f = self
-                .chain(url, expect, validators, scope, check_robots)
+                .chain(url, expect, validators, scope, check_robots, deadline)
                 .await;
             f.started = started;
             f.elapsed = t0.elapsed();
@@ -272,17 +286,22 @@ impl Fetcher {
             {
                 f.outcome = Outcome::RateLimited { status: 503 };
             }
-            if !f.outcome.is_transient() || attempt > self.cfg.retries {
+            let host = self.hosts.host(&host_key(&f.final_url));
+            match (&f.outcome, f.status) {
+                (Outcome::RateLimited { .. }, _) => host.note_rate_limited(),
+                (_, Some(_)) => host.note_answered(),
+                _ => {}
+            }
+            if !f.outcome.is_transient() || attempt > self.cfg.retries || host.gave_up().is_some() {
                 return f;
             }
-            let host = self.hosts.host(&host_key(&f.final_url));
             let asked = match f.status {
                 Some(429 | 503) => f
                     .header("retry-after")
                     .and_then(politeness::parse_retry_after),
                 _ => None,
             };
-            match asked {
+            let wait = match asked {
                 // A server asking for more patience than we have: stop, say rate-limited.
                 Some(w) if w > host.max_retry_after() => {
                     host.defer(w);
@@ -291,13 +310,14 @@ impl Fetcher {
                     }
                     return f;
                 }
-                Some(w) => {
-                    host.defer(w);
-                }
-                None => {
-                    host.defer(self.cfg.backoff * 2u32.saturating_pow(attempt - 1));
-                }
+                Some(w) => w,
+                None => self.cfg.backoff * 2u32.saturating_pow(attempt - 1),
+            };
+            // Another attempt only if it can start within the URL's budget.
+            if Instant::now() + wait >= deadline {
+                return f;
             }
+            host.defer(wait);
         }
     }
 
@@ -335,10 +355,20 @@ impl Fetcher {
         validators: Option<&Validators>,
         scope: Option<&Scope>,
         check_robots: bool,
+        deadline: Instant,
     ) -> Fetch {
         let mut f = Fetch::unfetched(url, expect, Outcome::Fetched);
         let mut cur = url.clone();
         loop {
+            // A private address (a link or a redirect to the metadata service, say) is
+            // never requested unless the user allowed it.
+            if let Err(r) = self.guard.check(&cur).await {
+                f.final_url = cur.clone();
+                f.outcome = Outcome::PrivateAddress {
+                    detail: r.to_string(),
+                };
+                return f;
+            }
             if check_robots && self.cfg.obey_robots {
                 match self.robots(&cur).await.access(&cur) {
                     Access::Allowed => {}
@@ -364,8 +394,18 @@ impl Fetcher {
             };
             let host = self.hosts.host(&host_key(&cur));
             let permit = host.acquire().await;
-            let hit =
-                tokio::time::timeout(self.cfg.total_timeout, self.request(&cur, v, cap)).await;
+            // Checked once our turn has come: the host may have been given up meanwhile.
+            if let Some(after) = host.gave_up() {
+                f.final_url = cur.clone();
+                f.outcome = Outcome::HostGaveUp { after };
+                return f;
+            }
+            // The request gets what is left of the URL's budget, at most one request's limit.
+            let limit = self
+                .cfg
+                .total_timeout
+                .min(deadline.saturating_duration_since(Instant::now()));
+            let hit = tokio::time::timeout(limit, self.request(&cur, v, cap)).await;
             drop(permit);
             let hit = match hit {
                 Err(_) => Err(Outcome::TimedOut {
@@ -639,6 +679,18 @@ fn error_outcome(e: &reqwest::Error, in_body: bool) -> Outcome {
     }
     let mut src = e.source();
     while let Some(s) = src {
+        // Our resolver's own answers, already in Chinese.
+        if let Some(r) = s.downcast_ref::<crate::guard::Refusal>() {
+            return Outcome::PrivateAddress {
+                detail: r.to_string(),
+            };
+        }
+        if let Some(n) = s.downcast_ref::<crate::guard::NotResolved>() {
+            return Outcome::Unreachable {
+                failure: Failure::Other,
+                detail: n.to_string(),
+            };
+        }
         if let Some(io) = s.downcast_ref::<std::io::Error>() {
             use std::io::ErrorKind as K;
             let (failure, detail) = match io.kind() {
@@ -658,10 +710,13 @@ fn error_outcome(e: &reqwest::Error, in_body: bool) -> Outcome {
                 _ if in_body => (Failure::Undecodable, "响应内容无法读取（如压缩格式错误）"),
                 _ => (Failure::Other, "网络错误"),
             };
-            return Outcome::Unreachable {
-                failure,
-                detail: format!("{detail}: {io}"),
+            // The system's words (English) only where ours name no cause.
+            let detail = if failure == Failure::Other {
+                format!("{detail}（{io}）")
+            } else {
+                detail.to_string()
             };
+            return Outcome::Unreachable { failure, detail };
         }
         src = s.source();
     }
@@ -680,7 +735,7 @@ fn error_outcome(e: &reqwest::Error, in_body: bool) -> Outcome {
         } else {
             Failure::Other
         },
-        detail: format!("{what}: {e}"),
+        detail: format!("{what}（{e}）"),
     }
 }
 

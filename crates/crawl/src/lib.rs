@@ -55,6 +55,7 @@ pub mod canon;
 pub mod classify;
 pub mod engine;
 pub mod fetch;
+pub mod guard;
 pub mod outcome;
 pub mod politeness;
 pub mod record;

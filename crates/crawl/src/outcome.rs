@@ -42,6 +42,12 @@ pub enum Outcome {
     RobotsUnverified,
     /// A page redirected off the crawl's scope; the hop is recorded, the target not fetched.
     LeftScope,
+    /// The URL's host is (or resolves to) a private, loopback or link-local address that the
+    /// user did not allow: not requested (`detail` names the host and the address).
+    PrivateAddress { detail: String },
+    /// The host answered 429/503 this many times in a row: its remaining URLs are not
+    /// requested, so that one throttling host cannot hold the crawl for hours.
+    HostGaveUp { after: u32 },
 }
 
 /// Why a host could not be reached or its answer read: typed, so that nothing downstream
@@ -98,9 +104,12 @@ impl Outcome {
             | Outcome::Unreachable { .. }
             | Outcome::TooLarge { .. }
             | Outcome::RateLimited { .. }
+            | Outcome::HostGaveUp { .. }
             | Outcome::RobotsUnverified => Verdict::Unverified,
             // Deliberately not fetched: says nothing about the site.
-            Outcome::RobotsDisallowed | Outcome::LeftScope => Verdict::Skipped,
+            Outcome::RobotsDisallowed | Outcome::LeftScope | Outcome::PrivateAddress { .. } => {
+                Verdict::Skipped
+            }
         }
     }
 
@@ -121,6 +130,8 @@ impl Outcome {
             Outcome::RobotsDisallowed => "robots_disallowed",
             Outcome::RobotsUnverified => "robots_unverified",
             Outcome::LeftScope => "left_scope",
+            Outcome::PrivateAddress { .. } => "private_address",
+            Outcome::HostGaveUp { .. } => "host_gave_up",
         }
     }
 
@@ -176,6 +187,11 @@ impl fmt::Display for Outcome {
             Outcome::RobotsDisallowed => write!(f, "robots.txt 禁止抓取"),
             Outcome::RobotsUnverified => write!(f, "robots.txt 无法获取，按禁止处理，未能核实"),
             Outcome::LeftScope => write!(f, "重定向到抓取范围之外"),
+            Outcome::PrivateAddress { detail } => write!(f, "{detail}"),
+            Outcome::HostGaveUp { after } => write!(
+                f,
+                "该主机已连续 {after} 次限流（429/503），其余网址不再请求，未能核实"
+            ),
         }
     }
 }

@@ -8,6 +8,7 @@
 //! All waits go through [`Host::acquire`]; nothing else in the crate sleeps before a request.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -27,6 +28,9 @@ pub struct PolitenessConfig {
     pub max_crawl_delay: Duration,
     /// A Retry-After longer than this is capped (the fetch is then reported rate-limited).
     pub max_retry_after: Duration,
+    /// After this many rate-limited answers (429/503) in a row from a host, its remaining
+    /// URLs are recorded as unverified without a request; 0 never gives up.
+    pub give_up_after: u32,
 }
 
 impl Default for PolitenessConfig {
@@ -36,6 +40,7 @@ impl Default for PolitenessConfig {
             rate: 2.0,
             max_crawl_delay: Duration::from_secs(30),
             max_retry_after: Duration::from_secs(120),
+            give_up_after: 3,
         }
     }
 }
@@ -59,6 +64,18 @@ impl HostPool {
         &self.cfg
     }
 
+    /// The hosts given up for rate-limiting us (`host:port`), sorted.
+    pub fn given_up(&self) -> Vec<String> {
+        let map = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
+        let mut out: Vec<String> = map
+            .iter()
+            .filter(|(_, h)| h.gave_up().is_some())
+            .map(|(k, _)| k.clone())
+            .collect();
+        out.sort();
+        out
+    }
+
     /// The state of `key`'s host, created on first use.
     pub fn host(&self, key: &str) -> Arc<Host> {
         let mut map = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
@@ -78,6 +95,8 @@ impl HostPool {
                     }),
                     max_crawl_delay: self.cfg.max_crawl_delay,
                     max_retry_after: self.cfg.max_retry_after,
+                    give_up_after: self.cfg.give_up_after,
+                    limited_in_a_row: AtomicU32::new(0),
                 })
             })
             .clone()
@@ -91,6 +110,8 @@ pub struct Host {
     sched: Mutex<Schedule>,
     max_crawl_delay: Duration,
     max_retry_after: Duration,
+    give_up_after: u32,
+    limited_in_a_row: AtomicU32,
 }
 
 #[derive(Debug)]
@@ -169,6 +190,22 @@ impl Host {
 
     pub(crate) fn max_retry_after(&self) -> Duration {
         self.max_retry_after
+    }
+
+    /// Counts a rate-limited answer (429/503 after our retries).
+    pub(crate) fn note_rate_limited(&self) {
+        self.limited_in_a_row.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Any other answer: the host is serving again.
+    pub(crate) fn note_answered(&self) {
+        self.limited_in_a_row.store(0, Ordering::Relaxed);
+    }
+
+    /// `Some(n)` once the host rate-limited us `n` times in a row (we stop asking it).
+    pub fn gave_up(&self) -> Option<u32> {
+        let n = self.limited_in_a_row.load(Ordering::Relaxed);
+        (self.give_up_after > 0 && n >= self.give_up_after).then_some(self.give_up_after)
     }
 }
 

@@ -33,9 +33,10 @@ pub fn store_outcome(o: &Outcome) -> (store::Outcome, Option<String>) {
         Outcome::Unreachable { .. } => (S::NetworkError, detail),
         Outcome::TooLarge { .. } => (S::TooLarge, detail),
         Outcome::RedirectLimit { .. } => (S::RedirectLoop, detail),
-        Outcome::RateLimited { .. } => (S::RateLimited, detail),
-        Outcome::RobotsDisallowed | Outcome::RobotsUnverified => (S::RobotsDisallowed, detail),
-        Outcome::LeftScope => (S::Skipped, detail),
+        Outcome::RateLimited { .. } | Outcome::HostGaveUp { .. } => (S::RateLimited, detail),
+        Outcome::RobotsDisallowed => (S::RobotsDisallowed, detail),
+        Outcome::RobotsUnverified => (S::RobotsUnknown, detail),
+        Outcome::LeftScope | Outcome::PrivateAddress { .. } => (S::Skipped, detail),
     }
 }
 

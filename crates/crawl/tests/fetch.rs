@@ -26,6 +26,16 @@ fn config() -> FetchConfig {
             concurrency: 2,
             ..Default::default()
         },
+        // The fixture servers are on 127.0.0.1, as the user's seed would be.
+        guard: loopback_trusted(),
+        ..Default::default()
+    }
+}
+
+fn loopback_trusted() -> crawl::guard::AddressGuard {
+    crawl::guard::AddressGuard {
+        allow_private: false,
+        trusted_hosts: vec!["127.0.0.1".into()],
         ..Default::default()
     }
 }

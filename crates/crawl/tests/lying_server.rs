@@ -88,6 +88,11 @@ async fn serve() -> std::net::SocketAddr {
 async fn lies_end_as_unverified_or_capped_fetches() {
     let addr = serve().await;
     let f = Fetcher::new(FetchConfig {
+        guard: crawl::guard::AddressGuard {
+            allow_private: false,
+            trusted_hosts: vec!["127.0.0.1".into()],
+            ..Default::default()
+        },
         obey_robots: false,
         retries: 0,
         read_timeout: Duration::from_millis(500),

@@ -85,8 +85,54 @@ fn localize_arg(a: Arg) -> Arg {
         .help(format!("{help}{extra}"))
 }
 
-/// A clap parse error in Chinese. Help and version output pass through unchanged.
-pub fn explain(e: &clap::Error) -> Option<String> {
+/// The validator's reason for an invalid value, in Chinese (clap's own range checks answer in
+/// English: "0 is not in 1..=600").
+fn why_invalid(e: &clap::Error) -> String {
+    use std::error::Error as _;
+    let Some(src) = e.source().map(|s| s.to_string()) else {
+        return "。".to_string();
+    };
+    if let Some((_, range)) = src.split_once(" is not in ") {
+        let range = range.replace("..=", " 到 ");
+        return format!("：应在 {range} 之间。");
+    }
+    if src.is_ascii() {
+        return "。".to_string();
+    }
+    format!("：{src}。")
+}
+
+/// `kaohe help [COMMAND …]` as `kaohe [COMMAND …] --help`: people type it, and clap's own
+/// help subcommand would answer in English.
+pub fn help_as_flag(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    if args.get(1).is_some_and(|a| a == "help") {
+        args.remove(1);
+        args.push("--help".into());
+    }
+    args
+}
+
+/// The words of the (sub)command the user was typing, e.g. `kaohe snapshot show`: the usage
+/// hint of an error names that command's help, not a fixed example.
+pub fn command_path(cmd: &Command, args: &[std::ffi::OsString]) -> String {
+    let mut path = vec![cmd.get_name().to_string()];
+    let mut cur = cmd;
+    for a in args.iter().skip(1) {
+        let Some(a) = a.to_str() else { break };
+        match cur.find_subcommand(a) {
+            Some(sub) => {
+                path.push(sub.get_name().to_string());
+                cur = sub;
+            }
+            None => break,
+        }
+    }
+    path.join(" ")
+}
+
+/// A clap parse error in Chinese, with the help of the command being typed (`kaohe crawl`).
+/// Help and version output, and a command group's list, pass through unchanged.
+pub fn explain(e: &clap::Error, command: &str) -> Option<String> {
     let arg = || match e.get(ContextKind::InvalidArg) {
         Some(ContextValue::String(s)) => s.clone(),
         Some(ContextValue::Strings(v)) => v.join("、"),
@@ -101,8 +147,9 @@ pub fn explain(e: &clap::Error) -> Option<String> {
         _ => String::new(),
     };
     let text = match e.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => return None,
-        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => "缺少命令。".to_string(),
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => return None,
         ErrorKind::InvalidSubcommand => {
             let name = match e.get(ContextKind::InvalidSubcommand) {
                 Some(ContextValue::String(s)) => s.clone(),
@@ -113,7 +160,9 @@ pub fn explain(e: &clap::Error) -> Option<String> {
         ErrorKind::UnknownArgument => format!("不认识的选项或参数「{}」。", arg()),
         ErrorKind::MissingRequiredArgument => format!("缺少必需的参数：{}。", arg()),
         ErrorKind::InvalidValue => format!("「{}」的值「{}」无效。{}", arg(), value(), valid()),
-        ErrorKind::ValueValidation => format!("「{}」的值「{}」无效。", arg(), value()),
+        ErrorKind::ValueValidation => {
+            format!("「{}」的值「{}」无效{}", arg(), value(), why_invalid(e))
+        }
         ErrorKind::ArgumentConflict => format!("选项「{}」不能与其他选项同时使用。", arg()),
         ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues | ErrorKind::TooFewValues => {
             format!("「{}」的值的个数不对。", arg())
@@ -121,7 +170,5 @@ pub fn explain(e: &clap::Error) -> Option<String> {
         ErrorKind::MissingSubcommand => "缺少子命令。".to_string(),
         _ => "命令行参数有误。".to_string(),
     };
-    Some(format!(
-        "错误：{text}\n查看用法：在命令后加 --help，例如 kaohe rubric --help"
-    ))
+    Some(format!("错误：{text}\n查看用法：{command} --help"))
 }

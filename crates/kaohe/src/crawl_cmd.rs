@@ -54,9 +54,15 @@ pub struct CrawlArgs {
     /// 最大链接深度（从首页起跳转的次数）
     #[arg(long, value_name = "N", default_value_t = 1000)]
     max_depth: u32,
-    /// 读取超时（秒）：等待响应头或下一段数据的最长时间
-    #[arg(long, value_name = "秒", default_value_t = 20)]
+    /// 读取超时（秒）：等待响应头或下一段数据的最长时间，1 到 600；每个网址（含重试）最多用它的 3 倍、至少 60 秒
+    #[arg(long, value_name = "秒", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=600))]
     timeout: u64,
+    /// 允许访问内网和保留地址（127.0.0.1、10.x、192.168.x、169.254.x 等）；默认只有首页所在主机可以是内网地址
+    #[arg(long)]
+    allow_private: bool,
+    /// 无终端（如定时任务、重定向到文件）时每隔多少秒在标准错误输出一行进度
+    #[arg(long, value_name = "秒", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    progress_every: u64,
 }
 
 pub fn run(args: CrawlArgs) -> anyhow::Result<ExitCode> {
@@ -70,8 +76,22 @@ pub fn run(args: CrawlArgs) -> anyhow::Result<ExitCode> {
     if args.concurrency == 0 {
         anyhow::bail!("--concurrency 至少为 1");
     }
+    for h in &args.scope {
+        if !valid_scope(h) {
+            anyhow::bail!(
+                "--scope 的主机「{h}」无效：应为主机名（如 www.hn.gov.cn），或 *.域名（如 *.leiyang.gov.cn），不带 http:// 和路径"
+            );
+        }
+    }
+    // --resume continues a crawl in an existing store; it never creates one.
+    if args.resume && !args.db.contains("://") && !std::path::Path::new(&args.db).exists() {
+        anyhow::bail!(
+            "没有可继续的抓取任务：快照库 {} 不存在（去掉 --resume 重新开始抓取）",
+            args.db
+        );
+    }
     let mut opts = CrawlOptions::new(seed);
-    opts.scope = args.scope.clone();
+    opts.scope = args.scope.iter().map(|h| h.to_ascii_lowercase()).collect();
     for pattern in &args.exclude {
         let re = regex::Regex::new(pattern).map_err(|e| {
             anyhow::anyhow!(
@@ -92,8 +112,11 @@ pub fn run(args: CrawlArgs) -> anyhow::Result<ExitCode> {
     f.accept_invalid_certs = args.insecure;
     f.politeness.rate = args.rate;
     f.politeness.concurrency = args.concurrency;
-    f.read_timeout = Duration::from_secs(args.timeout.max(1));
+    f.read_timeout = Duration::from_secs(args.timeout);
     f.total_timeout = Duration::from_secs((args.timeout * 3).max(60));
+    // One URL's budget, retries included: a dripping server costs this much, once.
+    f.url_budget = f.total_timeout;
+    f.guard.allow_private = args.allow_private;
     // Enough tasks to keep the seed host's slots busy while others wait for off-scope checks;
     // many more only wake and park on the host's semaphore (measured: 2× beats 8×).
     opts.workers = (args.concurrency * 2).clamp(8, 256);
@@ -105,29 +128,61 @@ pub fn run(args: CrawlArgs) -> anyhow::Result<ExitCode> {
     let report = rt.block_on(async {
         let store = Store::open(&args.db).await?;
         let crawler = Crawler::new(store.clone(), opts)?;
-        let bar = progress_bar();
+        // A terminal gets a live line; anything else (a scheduled run, a log file) gets a
+        // plain line every --progress-every seconds, so an unattended crawl is never silent.
+        let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+        let bar = if terminal {
+            progress_bar()
+        } else {
+            ProgressBar::hidden()
+        };
         let stats = crawler.stats();
+        let every = Duration::from_secs(args.progress_every);
         let ticker = {
             let bar = bar.clone();
             tokio::spawn(async move {
                 let t0 = std::time::Instant::now();
+                let mut last_line = std::time::Instant::now();
                 loop {
                     let p = stats.read();
                     let rate = p.fetched as f64 / t0.elapsed().as_secs_f64().max(0.001);
-                    bar.set_message(format!(
+                    let line = format!(
                         "已抓取 {}  待抓取 {}  失效 {}  未核实 {}  {:.1} 个/秒",
                         p.fetched, p.queued, p.broken, p.unverified, rate
-                    ));
+                    );
+                    if terminal {
+                        bar.set_message(line);
+                    } else if last_line.elapsed() >= every {
+                        eprintln!("[{:.0} 秒] {line}", t0.elapsed().as_secs_f64());
+                        last_line = std::time::Instant::now();
+                    }
                     tokio::time::sleep(Duration::from_millis(200)).await;
                 }
             })
         };
-        let result = crawler.run().await;
+        // Ctrl-C stops the crawl where it is: everything recorded so far is committed
+        // (each fetch is its own transaction), and --resume continues from there.
+        let result = tokio::select! {
+            r = crawler.run() => Some(r),
+            _ = tokio::signal::ctrl_c() => None,
+        };
         ticker.abort();
         bar.finish_and_clear();
         store.close().await;
-        anyhow::Ok(result?)
+        match result {
+            Some(r) => anyhow::Ok(Some(r?)),
+            None => anyhow::Ok(None),
+        }
     })?;
+    let Some(report) = report else {
+        eprintln!(
+            "已中断：已记录的网址都保存在快照库 {} 中。继续抓取：kaohe crawl {} --resume --db {}",
+            store::redact(&args.db),
+            args.url,
+            store::redact(&args.db)
+        );
+        return Ok(ExitCode::from(130));
+    };
     print_summary(&report, &args);
     // A run that could not read the portal's home page has nothing to assess: say so in the
     // exit code too, for scripts.
@@ -135,6 +190,26 @@ pub fn run(args: CrawlArgs) -> anyhow::Result<ExitCode> {
         Some((verdict, _)) if *verdict != Verdict::Ok => ExitCode::from(1),
         _ => ExitCode::SUCCESS,
     })
+}
+
+/// A `--scope` entry: a host name (letters, digits, dots, hyphens, an optional port) or
+/// `*.` before a domain.
+fn valid_scope(h: &str) -> bool {
+    let name = h.strip_prefix("*.").unwrap_or(h);
+    let (host, port) = match name.rsplit_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (name, None),
+    };
+    !host.is_empty()
+        && host.len() <= 253
+        && port.is_none_or(|p| p.parse::<u16>().is_ok())
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        })
 }
 
 /// The regex crate's error, in Chinese for the usual mistakes (its messages are English).
@@ -181,7 +256,7 @@ fn print_summary(r: &Report, args: &CrawlArgs) {
         p.fetched as f64 / secs.max(0.001)
     );
     println!(
-        "  正常 {}，失效 {}（网站的问题），未核实 {}（超时、拦截等我方未能核实，不作扣分依据），robots.txt 禁止 {}",
+        "  正常 {}，失效 {}（网站的问题），未核实 {}（超时、拦截等我方未能核实，不作扣分依据），按规则未抓取 {}（robots.txt 禁止、超出范围、内网地址等）",
         p.ok, p.broken, p.unverified, p.skipped
     );
     if !r.by_outcome.is_empty() {
@@ -214,6 +289,12 @@ fn print_summary(r: &Report, args: &CrawlArgs) {
             None => String::new(),
         };
         println!("  {origin}/robots.txt：{s}{d}");
+    }
+    if !r.rate_limited_hosts.is_empty() {
+        println!(
+            "  注意：{} 连续限流（429/503），其余网址未再请求，记为未核实（不作扣分依据）；请换个时段重新抓取",
+            r.rate_limited_hosts.join("、")
+        );
     }
     if r.pending > 0 {
         println!(

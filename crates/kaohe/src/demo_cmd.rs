@@ -23,7 +23,7 @@ pub struct DemoArgs {
     #[arg(long, value_name = "N", default_value_t = 1)]
     seed: u64,
     /// 示例门户的网页数（至少 600）
-    #[arg(long, value_name = "N", default_value_t = 1000)]
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = crate::demo_site_cmd::pages)]
     pages: usize,
     /// 快照库：SQLite 文件路径或 postgres:// 地址（默认在系统临时目录新建一个 SQLite 文件）
     #[arg(long, value_name = "PATH|postgres://…")]

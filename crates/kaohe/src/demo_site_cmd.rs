@@ -19,7 +19,7 @@ pub enum DemoSiteCmd {
         #[arg(long, default_value_t = 1, value_name = "N")]
         seed: u64,
         /// 网站的大致页面数（最少 600；基准测试可用 50000 以上）
-        #[arg(long, default_value_t = 1000, value_name = "N")]
+        #[arg(long, default_value_t = 1000, value_name = "N", value_parser = pages)]
         pages: usize,
         /// 提供网站的上一版本（其中被“改日期”的旧信息仍是原来的日期），用于演示两次抓取的对比
         #[arg(long)]
@@ -31,16 +31,26 @@ pub enum DemoSiteCmd {
         dir: PathBuf,
         #[arg(long, default_value_t = 1, value_name = "N")]
         seed: u64,
-        #[arg(long, default_value_t = 1000, value_name = "N")]
+        #[arg(long, default_value_t = 1000, value_name = "N", value_parser = pages)]
         pages: usize,
     },
     /// 输出标准答案（JSON）：应发现的全部问题、按评分引擎算出的得分、栏目与办事指南的真实情况
     Truth {
         #[arg(long, default_value_t = 1, value_name = "N")]
         seed: u64,
-        #[arg(long, default_value_t = 1000, value_name = "N")]
+        #[arg(long, default_value_t = 1000, value_name = "N", value_parser = pages)]
         pages: usize,
     },
+}
+
+/// A page count the sample portal can honour: it has at least [`demo::MIN_PAGES`] (a smaller
+/// number used to be served as 600 without a word).
+pub(crate) fn pages(s: &str) -> Result<usize, String> {
+    let n: usize = s.parse().map_err(|_| format!("「{s}」不是整数"))?;
+    if n < demo::MIN_PAGES {
+        return Err(format!("示例门户至少有 {} 个网页", demo::MIN_PAGES));
+    }
+    Ok(n)
 }
 
 pub fn run(cmd: DemoSiteCmd) -> anyhow::Result<ExitCode> {

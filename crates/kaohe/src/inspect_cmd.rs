@@ -1,7 +1,9 @@
 //! `kaohe inspect PATH|URL`: the facts the extractor reads from one page, for people (text)
 //! and scripts (JSON, the shape documented in docs/extract.md).
 //!
-//! The only I/O of page extraction lives here: reading the file or one blocking HTTP GET.
+//! The only I/O of page extraction lives here: reading the file, or one fetch through the
+//! crawler's own `Fetcher` (the same time budget per URL, retries, size cap, refusal of
+//! private addresses and credentials as a crawl).
 
 use std::io::Read;
 use std::path::Path;
@@ -31,6 +33,9 @@ pub struct InspectArgs {
     /// 把文件当作纯文本（网页的可见文字，每段一行）读取
     #[arg(long)]
     text: bool,
+    /// 抓取网址的总时限（秒，含重试），1 到 600
+    #[arg(long, value_name = "秒", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+    timeout: u64,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -41,14 +46,13 @@ pub enum Format {
 
 /// The most bytes read from a file or a server.
 const MAX_BODY: u64 = 32 * 1024 * 1024;
-const TIMEOUT: Duration = Duration::from_secs(30);
 
 pub fn run(args: InspectArgs) -> anyhow::Result<ExitCode> {
     let rubric = crate::rubric_cmd::resolve(&args.rubric)?;
     let vocab = Vocabulary::from_rubric(&rubric);
     let is_url = args.target.starts_with("http://") || args.target.starts_with("https://");
     let (url, bytes, content_type) = if is_url {
-        fetch(&args.target)?
+        fetch(&args.target, Duration::from_secs(args.timeout))?
     } else {
         let path = Path::new(&args.target);
         let bytes = read_file(path)?;
@@ -73,10 +77,17 @@ pub fn run(args: InspectArgs) -> anyhow::Result<ExitCode> {
 fn read_file(path: &Path) -> anyhow::Result<Vec<u8>> {
     let file = std::fs::File::open(path)
         .with_context(|| format!("无法打开文件 {}（请检查路径和读取权限）", path.display()))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut bytes = Vec::new();
     file.take(MAX_BODY)
         .read_to_end(&mut bytes)
         .with_context(|| format!("读取文件 {} 失败", path.display()))?;
+    if size > MAX_BODY {
+        eprintln!(
+            "注意：文件 {} 有 {size} 字节，超过 32 MiB 上限，只解读了前 32 MiB，后面的内容未读取。",
+            path.display()
+        );
+    }
     Ok(bytes)
 }
 
@@ -86,36 +97,51 @@ fn file_url(path: &Path) -> anyhow::Result<Url> {
     Url::from_file_path(&abs).map_err(|()| anyhow::anyhow!("无法把路径 {} 转成网址", abs.display()))
 }
 
-/// One GET, following redirects; the final URL, the body and the Content-Type.
-fn fetch(target: &str) -> anyhow::Result<(Url, Vec<u8>, Option<String>)> {
-    let url = crate::parse_url(target)?;
-    let client = reqwest::blocking::Client::builder()
-        .timeout(TIMEOUT)
-        .user_agent(concat!("kaohe/", env!("CARGO_PKG_VERSION"), " (inspect)"))
+/// One fetch through the crawler's `Fetcher`: the final URL, the body and the Content-Type.
+/// robots.txt is not consulted: a person asked for this one page, as in a browser.
+fn fetch(target: &str, budget: Duration) -> anyhow::Result<(Url, Vec<u8>, Option<String>)> {
+    let given = crate::parse_url(target)?;
+    // Credentials in the URL are dropped, never sent (as in a crawl).
+    let url = crawl::canon::canonicalize(&given);
+    let mut cfg = crawl::FetchConfig {
+        user_agent: crawl::fetch::user_agent("kaohe inspect"),
+        obey_robots: false,
+        total_timeout: budget,
+        url_budget: budget,
+        max_page_bytes: MAX_BODY,
+        max_attachment_bytes: MAX_BODY,
+        ..Default::default()
+    };
+    cfg.politeness.rate = 0.0;
+    cfg.guard.trust_seed(&url);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
         .build()
-        .context("无法创建 HTTP 客户端")?;
-    let resp = client
-        .get(url.clone())
-        .send()
-        .with_context(|| format!("无法获取 {url}（连接失败或超时，网站可能无法访问）"))?;
-    let status = resp.status();
-    let final_url = resp.url().clone();
-    let content_type = resp
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    if !status.is_success() {
-        bail!(
-            "{final_url} 返回 HTTP {}，没有可解读的页面",
-            status.as_u16()
-        );
+        .context("无法启动异步运行时")?;
+    let fetcher = crawl::Fetcher::new(cfg).context("无法创建 HTTP 客户端")?;
+    let f = rt.block_on(fetcher.fetch(&url, crawl::Expect::Page, None, None));
+    let content_type = f.header("content-type").map(str::to_owned);
+    match &f.outcome {
+        crawl::Outcome::Fetched | crawl::Outcome::SoftNotFound => {}
+        crawl::Outcome::TooLarge { .. } => eprintln!(
+            "注意：{} 的内容超过 32 MiB 上限，只解读了前 32 MiB，后面的内容未读取。",
+            f.final_url
+        ),
+        crawl::Outcome::HttpError { status } => {
+            bail!("{} 返回 HTTP {status}，没有可解读的页面", f.final_url)
+        }
+        crawl::Outcome::TimedOut { .. } => bail!(
+            "无法获取 {url}：{}（时限 {} 秒，含重试；可用 --timeout 放宽）",
+            f.outcome,
+            budget.as_secs()
+        ),
+        other => bail!("无法获取 {url}：{other}"),
     }
-    let mut bytes = Vec::new();
-    resp.take(MAX_BODY)
-        .read_to_end(&mut bytes)
-        .with_context(|| format!("读取 {final_url} 的内容时出错（连接中断或超时）"))?;
-    Ok((final_url, bytes, content_type))
+    Ok((
+        f.final_url.clone(),
+        f.body.unwrap_or_default(),
+        content_type,
+    ))
 }
 
 fn kind_zh(k: Kind) -> &'static str {

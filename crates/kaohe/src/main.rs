@@ -61,20 +61,31 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = match cli_zh::localize(Cli::command())
-        .try_get_matches()
+    quiet_on_closed_pipe();
+    let args = cli_zh::help_as_flag(std::env::args_os().collect());
+    let command = cli_zh::localize(Cli::command());
+    let cli = match command
+        .clone()
+        .try_get_matches_from(&args)
         .and_then(|m| Cli::from_arg_matches(&m))
     {
         Ok(cli) => cli,
         Err(e) => {
-            return match cli_zh::explain(&e) {
+            return match cli_zh::explain(&e, &cli_zh::command_path(&command, &args)) {
                 Some(text) => {
                     eprintln!("{text}");
                     ExitCode::from(2)
                 }
                 None => {
                     let _ = e.print();
-                    ExitCode::SUCCESS
+                    // A command group given alone (`kaohe`, `kaohe snapshot`) lists its
+                    // commands, and says it was not a complete command.
+                    if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+                    {
+                        ExitCode::from(2)
+                    } else {
+                        ExitCode::SUCCESS
+                    }
                 }
             };
         }
@@ -99,6 +110,24 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `kaohe … | head` closes our stdout early; `println!` then panics. That is the reader's
+/// choice, not a failure: end quietly, as other command-line tools do (exit 141, SIGPIPE's).
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let text = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if text.contains("failed printing to stdout") && text.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
 }
 
 /// The error and its causes on one line, each cause once: many errors already quote their

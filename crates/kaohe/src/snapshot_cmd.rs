@@ -132,11 +132,15 @@ async fn show_crawl(store: &Store, id: CrawlId) -> anyhow::Result<ExitCode> {
     let (pending, in_progress, done) = store.frontier_counts(id).await?;
     let counts = store.outcome_counts(id).await?;
     let total: u64 = counts.iter().map(|(_, n)| n).sum();
-    let unverified: u64 = counts
-        .iter()
-        .filter(|(o, _)| o.verification() == Verification::Unverified)
-        .map(|(_, n)| n)
-        .sum();
+    let tally = |t: store::Tally| -> u64 {
+        counts
+            .iter()
+            .filter(|(o, _)| o.tally() == t)
+            .map(|(_, n)| n)
+            .sum()
+    };
+    let unverified = tally(store::Tally::Unverified);
+    let not_fetched = tally(store::Tally::NotFetched);
     let mut out = String::new();
     let _ = writeln!(out, "抓取任务 {id}：{}", crawl.seed_url);
     let _ = writeln!(out, "  状态：{}", crawl.state.label_zh());
@@ -149,7 +153,10 @@ async fn show_crawl(store: &Store, id: CrawlId) -> anyhow::Result<ExitCode> {
         out,
         "  网址：已完成 {done}，待抓取 {pending}，进行中 {in_progress}"
     );
-    let _ = writeln!(out, "  抓取记录：{total} 条，按结果：");
+    let _ = writeln!(
+        out,
+        "  抓取记录：{total} 条（robots.txt 的抓取不计在内），按结果："
+    );
     let rows: Vec<[String; 2]> = counts
         .iter()
         .map(|(o, n)| [o.label_zh().to_string(), n.to_string()])
@@ -157,10 +164,17 @@ async fn show_crawl(store: &Store, id: CrawlId) -> anyhow::Result<ExitCode> {
     for line in aligned(&rows).lines() {
         let _ = writeln!(out, "    {line}");
     }
-    if unverified > 0 {
+    let _ = writeln!(
+        out,
+        "  正常 {}，失效 {}（网站的问题），未核实 {unverified}，按规则未抓取 {not_fetched}",
+        tally(store::Tally::Ok),
+        tally(store::Tally::Broken)
+    );
+    if unverified + not_fetched > 0 {
         let _ = writeln!(
             out,
-            "  其中 {unverified} 条未核实：本工具未得到网站的真实答复（拦截、超时、拒绝连接等），不能据此认定网页缺失。"
+            "  未核实和按规则未抓取的 {} 条：本工具未得到网站的真实答复（拦截、超时、拒绝连接、robots.txt 禁止等），不能据此认定网页缺失。",
+            unverified + not_fetched
         );
     }
     if crawl.state == store::CrawlState::Running {

@@ -166,3 +166,48 @@ fn unreachable_url_and_missing_file_fail_in_chinese() {
         .code(2)
         .stderr(contains("无法打开文件"));
 }
+
+/// A server that sends its headers and then one byte at a time, forever: `inspect` gives up at
+/// its time budget (retries included) with a Chinese message, having asked once or twice —
+/// it used to wait as long as the server kept dripping.
+#[test]
+fn a_dripping_server_ends_at_the_time_budget() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let requests = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = requests.clone();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut s) = conn else { return };
+            seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf);
+                let _ = s.write_all(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n<html>",
+                );
+                while s.write_all(b"x").is_ok() {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+            });
+        }
+    });
+    Command::cargo_bin("kaohe")
+        .unwrap()
+        .args([
+            "inspect",
+            &format!("http://{addr}/slow.html"),
+            "--timeout",
+            "1",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("超时"))
+        .stderr(contains("--timeout"));
+    assert!(requests.load(std::sync::atomic::Ordering::SeqCst) <= 2);
+    Command::cargo_bin("kaohe")
+        .unwrap()
+        .args(["inspect", &format!("http://{addr}/"), "--timeout", "0"])
+        .assert()
+        .code(2);
+}

@@ -177,7 +177,7 @@ fn list_show_and_export_a_crawl() {
         .stdout(predicate::str::is_match(r"抓取成功 +1\n").unwrap())
         .stdout(predicate::str::is_match(r"防火墙拦截（未核实） +1\n").unwrap())
         .stdout(predicate::str::is_match(r"超时（未核实） +1\n").unwrap())
-        .stdout(contains("其中 2 条未核实"));
+        .stdout(contains("未核实 2，按规则未抓取 0"));
 
     kaohe()
         .args(["snapshot", "show", "1", "http://127.0.0.1:9/", "--db"])
@@ -265,10 +265,30 @@ fn a_store_that_does_not_open_says_why_in_chinese() {
         "这不是数据库。".repeat(300),
     )
     .unwrap();
-    let cases: [(&[&str], &str); 4] = [
+    std::fs::write(dir.path().join("empty.sqlite"), "").unwrap();
+    std::fs::create_dir(dir.path().join("adir")).unwrap();
+    let cases: [(&[&str], &str); 7] = [
         (
             &["snapshot", "list", "--db", "notes.sqlite"],
-            "notes.sqlite：这不是 SQLite 数据库文件",
+            "notes.sqlite 不是 kaohe 快照库",
+        ),
+        // A read-only command never writes a schema into a file that is not a store.
+        (
+            &["snapshot", "list", "--db", "empty.sqlite"],
+            "empty.sqlite 不是 kaohe 快照库",
+        ),
+        (
+            &["snapshot", "list", "--db", "adir"],
+            "adir 是一个目录，不是快照库文件",
+        ),
+        (
+            &[
+                "snapshot",
+                "list",
+                "--db",
+                "postgres://kaohe@127.0.0.1:1/kaohe?password=s3cret-pw",
+            ],
+            "password=***",
         ),
         (
             &[
@@ -296,6 +316,13 @@ fn a_store_that_does_not_open_says_why_in_chinese() {
     ];
     for (args, want) in cases {
         let out = kaohe().current_dir(dir.path()).args(args).output().unwrap();
+        assert_eq!(
+            std::fs::metadata(dir.path().join("empty.sqlite"))
+                .unwrap()
+                .len(),
+            0,
+            "{args:?} wrote into a file that is not a store"
+        );
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let e = String::from_utf8(out.stderr).unwrap();
         assert!(e.starts_with("错误：") && e.contains(want), "{args:?}: {e}");

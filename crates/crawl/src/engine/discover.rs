@@ -13,6 +13,9 @@ use crate::canon::{self, Trap};
 use crate::fetch::Fetch;
 use crate::record;
 
+/// Said beside a link that carried credentials (they are dropped, never used).
+pub const CREDENTIALS_NOTE: &str = "【此链接含用户名或密码，已去除，未使用】";
+
 impl Shared {
     /// Links of a page and the URLs to put in the frontier.
     pub(super) fn links(
@@ -36,9 +39,19 @@ impl Shared {
             let u = canon::canonicalize(&l.url);
             let kind = record::link_kind(&l, &u);
             let text = l.text.trim();
+            let mut text: Option<String> =
+                (!text.is_empty()).then(|| text.chars().take(500).collect());
+            if canon::has_credentials(&l.url) {
+                // The portal published a user name or password in a link: a defect worth
+                // reporting. The link is kept (without them) with that said beside it.
+                text = Some(format!(
+                    "{}{CREDENTIALS_NOTE}",
+                    text.as_deref().unwrap_or("")
+                ));
+            }
             let link = NewLink {
                 to_url: u.to_string(),
-                text: (!text.is_empty()).then(|| text.chars().take(500).collect()),
+                text,
                 kind,
             };
             // The same link repeated on a page (header, sidebar, footer) is one edge; a
