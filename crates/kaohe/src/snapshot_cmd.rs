@@ -257,11 +257,23 @@ fn describe(f: &StoredFetch, links: &[store::StoredLink]) -> String {
         (Some(hash), None, Outcome::NotModified) => {
             let _ = writeln!(o, "  正文：未变化，同此前抓取的正文（SHA-256 {hash}）");
         }
+        // A declared length over the cap is not read at all: nothing was saved, say so.
+        (_, Some(0) | None, _) if f.body_truncated => {
+            let _ = writeln!(
+                o,
+                "  正文：超过大小上限（声明的长度{}），未读取、未保存",
+                f.headers
+                    .content_length
+                    .as_deref()
+                    .map(|n| format!(" {n} 字节"))
+                    .unwrap_or_default()
+            );
+        }
         (Some(hash), Some(size), _) => {
             let cut = if f.body_truncated {
-                "；超过大小上限，只保存了前面部分"
+                format!("；超过大小上限，只保存了前 {size} 字节，其后的内容未读取")
             } else {
-                ""
+                String::new()
             };
             let _ = writeln!(o, "  正文：{size} 字节，SHA-256 {hash}{cut}");
         }

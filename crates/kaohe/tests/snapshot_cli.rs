@@ -334,3 +334,56 @@ fn a_store_that_does_not_open_says_why_in_chinese() {
     }
     assert!(!dir.path().join("no").exists());
 }
+
+/// Truncation said plainly: a body refused for its declared size was not saved at all; a body
+/// cut at the cap was saved up to it.
+#[test]
+fn truncation_is_said_as_it_happened() {
+    let dir = TempDir::new("trunc");
+    let db = dir.path().join("t.sqlite");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let s = Store::open(db.to_str().unwrap()).await.unwrap();
+        let c = s
+            .create_crawl("http://127.0.0.1:9/", &serde_json::json!({}))
+            .await
+            .unwrap();
+        let urls: Vec<NewUrl> = ["http://127.0.0.1:9/huge", "http://127.0.0.1:9/cut"]
+            .iter()
+            .map(|u| NewUrl {
+                url: (*u).into(),
+                depth: 0,
+                from_fetch: None,
+                purpose: Purpose::Crawl,
+            })
+            .collect();
+        s.enqueue(c, &urls).await.unwrap();
+        for item in s.claim(c, 2).await.unwrap() {
+            let mut rec = fetch(Some(item.id), &item.url, Outcome::TooLarge, Some(200));
+            rec.body_truncated = true;
+            if item.url.ends_with("huge") {
+                rec.body = None;
+                rec.headers.content_length = Some("2147483648".into());
+            } else {
+                rec.body = Some(vec![b'x'; 1000]);
+            }
+            s.record(c, &rec, &[], &[]).await.unwrap();
+        }
+        s.close().await;
+    });
+    kaohe()
+        .args(["snapshot", "show", "1", "http://127.0.0.1:9/huge", "--db"])
+        .arg(&db)
+        .assert()
+        .success()
+        .stdout(contains("声明的长度 2147483648 字节），未读取、未保存"));
+    kaohe()
+        .args(["snapshot", "show", "1", "http://127.0.0.1:9/cut", "--db"])
+        .arg(&db)
+        .assert()
+        .success()
+        .stdout(contains("只保存了前 1000 字节"));
+}

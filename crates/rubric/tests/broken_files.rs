@@ -222,3 +222,15 @@ fn every_bundled_element_has_its_role() {
     let roles: Vec<_> = r.elements.iter().filter_map(|e| e.role).collect();
     assert_eq!(roles, rubric::ElementRole::ALL.to_vec());
 }
+
+#[test]
+fn a_value_of_the_wrong_type_is_said_in_chinese() {
+    let (text, line) = break_at("[rubric]", "id = \"leiyang-2017\"", "id = 2017");
+    let errs = errors(&text);
+    let e = errs.iter().find(|e| e.line == line).expect("type error");
+    assert!(
+        e.message.contains("应为文字（要加引号），写的是整数 2017"),
+        "{e}"
+    );
+    assert!(!e.message.contains("invalid type"), "English leaked: {e}");
+}

@@ -121,6 +121,28 @@ fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
+/// A serde type name ("a string", "integer `3`", "a sequence") in Chinese.
+fn type_zh(t: &str) -> &'static str {
+    let t = t.to_ascii_lowercase();
+    if t.contains("string") || t.contains("char") {
+        "文字（要加引号）"
+    } else if t.contains("integer") || t.contains("u64") || t.contains("i64") {
+        "整数"
+    } else if t.contains("float") {
+        "小数"
+    } else if t.contains("bool") {
+        "true 或 false"
+    } else if t.contains("sequence") || t.contains("array") {
+        "列表（[…]）"
+    } else if t.contains("map") || t.contains("table") || t.contains("struct") {
+        "表（[…] 或 {…}）"
+    } else if t.contains("date") {
+        "日期"
+    } else {
+        "其他类型"
+    }
+}
+
 /// Puts a TOML or shape error into Chinese, with a fix. The parser's own English text is
 /// kept at the end for the rare case the translation misses a detail.
 fn explain_toml_error(msg: &str) -> (String, String) {
@@ -149,16 +171,24 @@ fn explain_toml_error(msg: &str) -> (String, String) {
             format!("请在这一表中写上 {field} = …（见 docs/rubric-format.md）。"),
         );
     }
-    if msg.starts_with("invalid type") {
+    if let Some(rest) = msg.strip_prefix("invalid type:") {
+        // "invalid type: integer `3`, expected a string"
+        let (got, want) = rest.split_once(", expected").unwrap_or((rest, ""));
+        let value = quoted.first().map(|v| format!(" {v}")).unwrap_or_default();
         return (
-            format!("数值类型不对（{msg}）。"),
+            format!(
+                "数值类型不对：这里应为{}，写的是{}{value}。",
+                type_zh(want),
+                type_zh(got)
+            ),
             "请检查这一项：文字要加引号（\"教育局\"），分值写数字（4），列表写成 [\"a\", \"b\"]。"
                 .to_string(),
         );
     }
     if msg.contains("duplicate key") {
+        let key = quoted.first().copied().unwrap_or("");
         return (
-            format!("同一个表中有重复的键（{msg}）。"),
+            format!("同一个表中有重复的键「{key}」。"),
             "请删除或改名其中一个。".to_string(),
         );
     }
