@@ -29,7 +29,7 @@
 /// same bytes give can change (a new rule, a fixed miss, a new field): `kaohe reread` then
 /// re-reads the stored bodies whose facts carry another version, and an assessment never
 /// mixes facts of two readers without saying so.
-pub const VERSION: &str = "extract-2026.12.05-2";
+pub const VERSION: &str = "extract-2026.12.05-3";
 
 pub mod column;
 mod cues;
@@ -37,6 +37,7 @@ pub mod dates;
 pub mod decode;
 pub mod doc;
 pub mod facts;
+mod fold;
 pub mod forms;
 pub mod guide;
 pub mod links;

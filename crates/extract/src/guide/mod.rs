@@ -14,6 +14,7 @@
 //! A catalogue, a template or a news item names elements without giving them: a page is a
 //! guide only if it gives at least one element's value under a label and shows several.
 
+mod runon;
 mod segment;
 
 use serde::ser::SerializeMap;
@@ -180,6 +181,28 @@ pub fn guide(
         .iter()
         .filter(|l| !matches!(l.region, Region::Footer | Region::Nav | Region::Header))
         .collect();
+    // A Traditional copy is read in Simplified, as the rubric's labels are written.
+    let folded: Vec<Line>;
+    let folded_title: Option<String>;
+    let (lines, title) = if crate::fold::looks_traditional(&lines) {
+        folded = crate::fold::fold_lines(&lines);
+        folded_title = title.map(crate::fold::to_simplified);
+        (
+            folded.iter().collect::<Vec<&Line>>(),
+            folded_title.as_deref(),
+        )
+    } else {
+        (lines, title)
+    };
+    // A guide run on in one paragraph is cut at its labels first.
+    let expanded: Vec<Line>;
+    let lines = match runon::expand(&lines, vocab) {
+        Some(cut) => {
+            expanded = cut;
+            expanded.iter().collect::<Vec<&Line>>()
+        }
+        None => lines,
+    };
     if is_catalogue(title, &lines) || is_notice(title) {
         return None;
     }
