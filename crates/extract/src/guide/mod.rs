@@ -77,6 +77,9 @@ const BY_HEAD_WORD: f32 = 0.75;
 const SHAPE_DISAGREES: f32 = 0.2;
 /// Recognised from its content alone (no label, or a label naming another element).
 const BY_CONTENT: f32 = 0.6;
+/// How much of an element's shape a section under a head-word heading needs to count as
+/// that element's own section.
+const HEAD_SECTION_SHAPE: u32 = 2;
 /// The item name read from the page title.
 const BY_TITLE: f32 = 0.7;
 /// Not found on a page read as a guide: fairly sure, since the reader finds most labels.
@@ -279,8 +282,11 @@ pub fn guide(
                 continue;
             }
             // A head-word label (上班时间, 地址) is a weak sign: it fills an element on a page
-            // shown to be a guide, but does not make a contact page a guide.
-            labelled_present[i] |= !matches!(m, LabelMatch::Head(_));
+            // shown to be a guide, but does not make a contact page a guide — unless it heads
+            // a section of its own with a value of the element's shape (三、办证材料 over a
+            // list of documents): the page is then built of sections as guides are.
+            labelled_present[i] |= !matches!(m, LabelMatch::Head(_))
+                || (seg.how == How::Heading && shape.is_some_and(|s| s >= HEAD_SECTION_SHAPE));
             let conf = if shape == Some(0) {
                 base - SHAPE_DISAGREES
             } else {
@@ -481,26 +487,51 @@ fn title_candidate(title: Option<&str>, lines: &[&Line], vocab: &Vocabulary) -> 
         let n = t.chars().count();
         (4..=60).contains(&n)
             && !t.contains([':', '：', ',', '，', '。', ';', '；'])
-            && cues::SERVICE_NAME_WORDS.iter().any(|w| t.contains(w))
+            && (cues::SERVICE_NAME_WORDS.iter().any(|w| t.contains(w)) || is_guide_title(t))
             && t.chars().filter(|c| c.is_ascii_digit()).count() * 4 < n
             && numbering(t).0 == Numbering::None
-            && vocab.match_label(t).is_none()
+            // A label is not a title, unless it is a service's name followed by the genre of
+            // the page (城乡最低生活保障办事流程 ends with the label 办事流程).
+            && (vocab.match_label(t).is_none() || is_guide_title(t))
     };
     if let Some(t) = title
         && names_service(t)
     {
         return Some(t.to_owned());
     }
-    for l in lines.iter().take(TITLE_WINDOW) {
-        let t = l.text.as_str();
+    for l in lines.iter().take(TITLE_SEARCH) {
+        let t = l.text.trim();
         if vocab.match_label(&strip_colon(t)).is_some() || has_known_inline(t, vocab) {
             break;
         }
         if names_service(t) {
             return Some(t.to_owned());
         }
+        // The breadcrumb's last step names the page (当前位置：首页 > 服务 > 生育服务登记).
+        if t.contains("位置")
+            && let Some(last) = t.rsplit(['>', '»', '＞']).next()
+            && t.contains(['>', '»', '＞'])
+        {
+            let last = last.trim();
+            if names_service(last) && cues::SERVICE_NAME_WORDS.iter().any(|w| last.contains(w)) {
+                return Some(last.to_owned());
+            }
+        }
     }
     None
+}
+
+/// How many lines at the top are searched for the page's title (a guide in an article
+/// template has its index block and breadcrumb first).
+const TITLE_SEARCH: usize = 20;
+
+/// A title made of a service's name and the page's genre: 社会团体名称预登记办事指南,
+/// 城乡最低生活保障办事流程, …收费许可证办理规程.
+fn is_guide_title(t: &str) -> bool {
+    let t = t.trim_end_matches(|c: char| matches!(c, '(' | ')' | '（' | '）') || c.is_ascii_digit() || "一二三四五六七八九十".contains(c));
+    cues::GUIDE_TITLE_ENDINGS
+        .iter()
+        .any(|e| t.ends_with(e) && t.chars().count() >= e.chars().count() + 3)
 }
 
 fn has_known_inline(t: &str, vocab: &Vocabulary) -> bool {
