@@ -208,8 +208,21 @@ pub const SERVICE_NAME_WORDS: &[&str] = &[
 
 /// How the title of a guide page ends, after the service's name (办事指南, 办事流程 …).
 pub const GUIDE_TITLE_ENDINGS: &[&str] = &[
-    "办事指南", "服务指南", "办理指南", "申报指南", "申请指南", "办事须知", "办理须知", "办事流程",
-    "办理流程", "办理程序", "办理规程", "服务规程", "工作规程", "指南", "须知",
+    "办事指南",
+    "服务指南",
+    "办理指南",
+    "申报指南",
+    "申请指南",
+    "办事须知",
+    "办理须知",
+    "办事流程",
+    "办理流程",
+    "办理程序",
+    "办理规程",
+    "服务规程",
+    "工作规程",
+    "指南",
+    "须知",
 ];
 
 /// Genre words of a disclosure catalogue (标准目录): pages that list elements as columns.

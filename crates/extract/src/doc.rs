@@ -227,6 +227,29 @@ struct Walker {
     in_heading: usize,
 }
 
+/// A date literal an inline script writes into the page (`document.write`), if any.
+fn script_written_date(node: NodeRef<'_, Node>) -> Option<String> {
+    static LITERAL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        crate::dates::re(
+            r#"['"]\s*(\d{4}\s*(?:年|-|/|\.)\s*\d{1,2}\s*(?:月|-|/|\.)\s*\d{1,2}\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)\s*['"]"#,
+        )
+    });
+    let mut code = String::new();
+    for t in node.descendants().filter_map(|n| n.value().as_text()) {
+        code.push_str(t);
+        if code.len() > 4096 {
+            return None;
+        }
+    }
+    if !code.contains("document.write") {
+        return None;
+    }
+    LITERAL
+        .captures(&code)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str().to_owned())
+}
+
 /// Elements whose content is not visible text.
 fn is_skipped(name: &str) -> bool {
     matches!(
@@ -322,6 +345,14 @@ impl Walker {
             Node::Text(t) => self.push_text(t, region),
             Node::Element(e) => {
                 let name = e.name();
+                if name == "script" {
+                    // A date written by script (TRS: 发布时间：<script>var pubdata='2017年11月24日';
+                    // document.write(pubdata)</script>) is shown to visitors: keep it in place.
+                    if let Some(d) = script_written_date(node) {
+                        self.push_text(&d, region);
+                    }
+                    return;
+                }
                 if is_skipped(name) {
                     return;
                 }

@@ -4,7 +4,32 @@
 //! and phrase maps), not a list of the labels; it runs only on pages that are written in
 //! Traditional characters, so Simplified pages pay nothing.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use crate::doc::Line;
+
+/// A romanisation gloss after a character, as some copies carry (事項(xiàng)內(nèi)容).
+static GLOSS: LazyLock<Regex> =
+    LazyLock::new(|| crate::dates::re(r"(\p{Han})[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü?�]{1,8}[)）]"));
+
+/// Glosses on a page before it is taken for a glossed copy.
+const MIN_GLOSSES: usize = 3;
+
+/// Whether the lines carry romanisation glosses between their characters.
+pub fn has_glosses(lines: &[&Line]) -> bool {
+    lines
+        .iter()
+        .map(|l| GLOSS.find_iter(&l.text).count())
+        .sum::<usize>()
+        >= MIN_GLOSSES
+}
+
+/// `s` without its glosses.
+pub fn strip_glosses(s: &str) -> String {
+    GLOSS.replace_all(s, "$1").into_owned()
+}
 
 /// Characters that exist only in Traditional writing and are common in any administrative
 /// text: a page with several of them is written in Traditional characters. (Detection only;
@@ -36,13 +61,21 @@ pub fn to_simplified(s: &str) -> String {
     simplet2s::convert(s).replace('谘', "咨")
 }
 
-/// A Simplified copy of the lines.
-pub fn fold_lines(lines: &[&Line]) -> Vec<Line> {
+/// A copy of the lines in Simplified characters (`simplified`) and without glosses (`glosses`).
+pub fn fold_lines(lines: &[&Line], simplified: bool, glosses: bool) -> Vec<Line> {
+    let f = |s: &str| {
+        let s = if glosses {
+            strip_glosses(s)
+        } else {
+            s.to_owned()
+        };
+        if simplified { to_simplified(&s) } else { s }
+    };
     lines
         .iter()
         .map(|l| Line {
-            text: to_simplified(&l.text),
-            cells: l.cells.iter().map(|c| to_simplified(c)).collect(),
+            text: f(&l.text),
+            cells: l.cells.iter().map(|c| f(c)).collect(),
             region: l.region,
             heading: l.heading,
         })
@@ -52,6 +85,15 @@ pub fn fold_lines(lines: &[&Line]) -> Vec<Line> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn glosses_are_dropped() {
+        assert_eq!(
+            strip_glosses("事項(xiàng)內(nèi)容 | 機(jī)動(dòng)車"),
+            "事項內容 | 機動車"
+        );
+        assert_eq!(strip_glosses("证明(复印件)"), "证明(复印件)");
+    }
 
     #[test]
     fn labels_fold_to_the_rubrics() {

@@ -184,11 +184,14 @@ pub fn guide(
         .iter()
         .filter(|l| !matches!(l.region, Region::Footer | Region::Nav | Region::Header))
         .collect();
-    // A Traditional copy is read in Simplified, as the rubric's labels are written.
+    // A Traditional copy is read in Simplified, as the rubric's labels are written, and a
+    // copy glossed with romanisation without its glosses.
     let folded: Vec<Line>;
     let folded_title: Option<String>;
-    let (lines, title) = if crate::fold::looks_traditional(&lines) {
-        folded = crate::fold::fold_lines(&lines);
+    let traditional = crate::fold::looks_traditional(&lines);
+    let glossed = crate::fold::has_glosses(&lines);
+    let (lines, title) = if traditional || glossed {
+        folded = crate::fold::fold_lines(&lines, traditional, glossed);
         folded_title = title.map(crate::fold::to_simplified);
         (
             folded.iter().collect::<Vec<&Line>>(),
@@ -528,7 +531,11 @@ const TITLE_SEARCH: usize = 20;
 /// A title made of a service's name and the page's genre: 社会团体名称预登记办事指南,
 /// 城乡最低生活保障办事流程, …收费许可证办理规程.
 fn is_guide_title(t: &str) -> bool {
-    let t = t.trim_end_matches(|c: char| matches!(c, '(' | ')' | '（' | '）') || c.is_ascii_digit() || "一二三四五六七八九十".contains(c));
+    let t = t.trim_end_matches(|c: char| {
+        matches!(c, '(' | ')' | '（' | '）')
+            || c.is_ascii_digit()
+            || "一二三四五六七八九十".contains(c)
+    });
     cues::GUIDE_TITLE_ENDINGS
         .iter()
         .any(|e| t.ends_with(e) && t.chars().count() >= e.chars().count() + 3)
