@@ -42,6 +42,9 @@ pub struct EncodingFacts {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PageFacts {
     pub kind: Kind,
+    /// Why the page is of that kind, in Chinese (`kaohe inspect` shows it).
+    #[serde(default)]
+    pub kind_why: String,
     pub title: Option<String>,
     pub column_path: Vec<String>,
     /// Publication date of an article or guide, YYYY-MM-DD.
@@ -101,6 +104,7 @@ impl PageFacts {
     pub fn empty(kind: Kind) -> PageFacts {
         PageFacts {
             kind,
+            kind_why: String::new(),
             ..attachment_facts(AttachmentKind {
                 claimed: None,
                 magic: Magic::Unknown,
@@ -119,6 +123,7 @@ impl PageFacts {
 fn attachment_facts(a: AttachmentKind) -> PageFacts {
     PageFacts {
         kind: Kind::Attachment,
+        kind_why: "附件（按文件头和扩展名判断）".to_string(),
         title: None,
         column_path: Vec::new(),
         published: None,
@@ -203,20 +208,44 @@ fn facts_of(
         .as_ref()
         .is_some_and(|d| !matches!(d.source, crate::published::DateSource::Url));
     let empty_list = main_entries == 0 && crate::listing::says_empty(doc);
-    let kind = if soft_404 || url.is_some_and(is_home) {
-        Kind::Other
-    } else if guide.is_some() {
-        Kind::Guide
+    let (kind, kind_why) = if soft_404 {
+        (Kind::Other, "页面内容表明该页不存在（软 404）".to_string())
+    } else if url.is_some_and(is_home) {
+        (Kind::Other, "网站首页".to_string())
+    } else if let Some(g) = &guide {
+        let labels: Vec<&str> = g
+            .elements
+            .iter()
+            .filter_map(|(_, e)| e.label.as_deref())
+            .take(4)
+            .collect();
+        (
+            Kind::Guide,
+            format!("按办事指南要素标签读出要素（{}）", labels.join("、")),
+        )
     } else if main_entries >= LIST_MIN_ENTRIES && !(labelled_date && long_text) {
-        Kind::List
+        (Kind::List, format!("正文区有 {main_entries} 条列表条目"))
     } else if labelled_date {
-        Kind::Article
+        (Kind::Article, "有标注的发布日期".to_string())
     } else if main_entries >= 1 || empty_list {
-        Kind::List
+        (
+            Kind::List,
+            if empty_list {
+                "栏目页写明暂无信息".to_string()
+            } else {
+                format!("正文区有 {main_entries} 条列表条目")
+            },
+        )
     } else if long_text {
-        Kind::Article
+        (
+            Kind::Article,
+            format!("正文有 {ARTICLE_TEXT_CHARS} 字以上的段落"),
+        )
     } else {
-        Kind::Other
+        (
+            Kind::Other,
+            "没有办事指南要素、列表条目、发布日期或长段正文".to_string(),
+        )
     };
     let published = match kind {
         Kind::Article | Kind::Guide => dated.as_ref().map(|d| d.date),
@@ -224,6 +253,7 @@ fn facts_of(
     };
     PageFacts {
         kind,
+        kind_why,
         title,
         column_path,
         published,

@@ -144,6 +144,20 @@ fn fetch(target: &str, budget: Duration) -> anyhow::Result<(Url, Vec<u8>, Option
     ))
 }
 
+/// How an element was read (or not), for the reader of `inspect`.
+fn how_zh(h: extract::guide::How) -> &'static str {
+    use extract::guide::How;
+    match h {
+        How::Table => "表格中标签旁的内容",
+        How::ItemsTable => "以要素为列的表格",
+        How::Heading => "小标题及其下的内容",
+        How::Inline => "段落中的「标签：内容」",
+        How::Content => "按内容识别（标签缺失或不对）",
+        How::Title => "网页标题",
+        How::Missing => "页面上没有找到这一要素的标签或内容",
+    }
+}
+
 fn kind_zh(k: Kind) -> &'static str {
     match k {
         Kind::List => "栏目列表",
@@ -159,7 +173,11 @@ fn text(url: &Url, f: &PageFacts) -> String {
     let mut o = String::new();
     let none = "（无）";
     let _ = writeln!(o, "网址：{url}");
-    let _ = writeln!(o, "类型：{}", kind_zh(f.kind));
+    if f.kind_why.is_empty() {
+        let _ = writeln!(o, "类型：{}", kind_zh(f.kind));
+    } else {
+        let _ = writeln!(o, "类型：{}（依据：{}）", kind_zh(f.kind), f.kind_why);
+    }
     if f.soft_404 {
         let _ = writeln!(o, "注意：页面内容表明该页不存在（软 404）");
     }
@@ -275,7 +293,8 @@ fn text(url: &Url, f: &PageFacts) -> String {
                 .unwrap_or_default();
             let _ = writeln!(
                 o,
-                "  {mark} {name}  {label}{value}（置信度 {:.2}{doubt}）",
+                "  {mark} {name}  {label}{value}（依据：{}；置信度 {:.2}{doubt}）",
+                how_zh(e.how),
                 e.confidence
             );
         }

@@ -94,9 +94,11 @@ fn text_file_and_html_file_as_text() {
         ])
         .assert()
         .success()
-        .stdout(contains("类型：办事指南"))
+        .stdout(contains("类型：办事指南（依据：按办事指南要素标签读出要素"))
         .stdout(contains("有 申请条件"))
-        .stdout(contains("缺 联系电话"));
+        .stdout(contains("缺 联系电话"))
+        // Why, for each element: the layout it was read from, or that nothing was found.
+        .stdout(contains("依据：页面上没有找到这一要素的标签或内容"));
     Command::cargo_bin("kaohe")
         .unwrap()
         .args([
