@@ -95,7 +95,15 @@ fn html_entries(html: &scraper::Html, page: &Url) -> Vec<Entry> {
 
 /// The link's title: its text, or its `title` attribute when the text is cut short with "…".
 fn anchor_title(a: ElementRef<'_>) -> Option<String> {
-    let text = collapse_ws(&a.text().collect::<String>());
+    // A card-style entry wraps a heading and a summary in one link (SiteServer:
+    // `<a><h3>标题(2020-12-16)</h3><p>摘要</p></a>`): the heading is the title.
+    let heading = a
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .find(|e| matches!(e.value().name(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6"))
+        .map(|h| collapse_ws(&h.text().collect::<String>()))
+        .filter(|t| t.chars().filter(|c| is_han(*c)).count() >= 2);
+    let text = heading.unwrap_or_else(|| collapse_ws(&a.text().collect::<String>()));
     let attr = a.value().attr("title").map(collapse_ws);
     let cut = text.ends_with("...") || text.ends_with('…') || text.ends_with("..");
     let title = match attr {
@@ -138,12 +146,32 @@ static MONTH_DAY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|
     crate::dates::re(r"(?:^|[^\d-])(\d{1,2})-(\d{1,2})(?:[^\d-]|$)|(\d{1,2})月(\d{1,2})日")
 });
 
+/// The longest element inside a card-style entry link that is searched for its date.
+const CARD_DATE_CHARS: usize = 30;
+
 fn entry_date(
     a: ElementRef<'_>,
     title: &str,
     link_date: Option<NaiveDate>,
 ) -> Option<(NaiveDate, EntryDate)> {
     let own = collapse_ws(&a.text().collect::<String>());
+    // A card-style entry carries its date inside the link, in a short element of its own
+    // (`<a><h2>标题</h2><p><i class="date">日期：2019-05-03</i></p></a>`); a summary's prose
+    // is long and is not searched.
+    if own != title {
+        for e in a.descendants().filter_map(ElementRef::wrap) {
+            if matches!(e.value().name(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6") {
+                continue;
+            }
+            let t = collapse_ws(&e.text().collect::<String>());
+            if t.chars().count() > CARD_DATE_CHARS || t.contains(title) {
+                continue;
+            }
+            if let Some(h) = find_dates(&t).first() {
+                return Some((h.date, EntryDate::Item));
+            }
+        }
+    }
     let mut node = a;
     for _ in 0..MAX_LEVELS {
         let Some(parent) = node.parent().and_then(ElementRef::wrap) else {
