@@ -909,12 +909,40 @@ fn labelled(line: &str, next: Option<&str>, labels: &[String]) -> bool {
         if bare == l.as_str() {
             return next.is_some_and(|n| n.trim().chars().count() >= 2);
         }
-        line.find(l.as_str()).is_some_and(|at| {
-            let rest = line[at + l.len()..].trim_start_matches([' ', '　']);
-            let rest = rest.strip_prefix(['：', ':', '|']).unwrap_or("");
-            rest.trim_start_matches('|').trim().chars().count() >= 2
+        line.match_indices(l.as_str()).any(|(at, _)| {
+            let after = line[at + l.len()..].trim_start_matches([' ', '　']);
+            if let Some(rest) = after.strip_prefix(['：', ':', '|']) {
+                return rest.trim_start_matches('|').trim().chars().count() >= 2;
+            }
+            // A bracketed label: "【入学流程】1. 网上报名…".
+            if line[..at].trim_end().ends_with(['【', '['])
+                && let Some(rest) = after.strip_prefix(['】', ']'])
+            {
+                return rest.trim().chars().count() >= 2;
+            }
+            // A run-on guide numbers its labels instead of giving them a colon:
+            // "三、入学流程 网上报名、资格审核…".
+            numbered_before(&line[..at])
+                && line[at + l.len()..].starts_with([' ', '　'])
+                && after.trim().chars().count() >= 2
         })
     })
+}
+
+/// Whether `before` ends with a numbering token (一、 （三） 2.), as a numbered label's does.
+fn numbered_before(before: &str) -> bool {
+    let t = before.trim_end_matches([' ', '　']);
+    let Some(last) = t.chars().next_back() else {
+        return false;
+    };
+    let head = t[..t.len() - last.len_utf8()].chars().next_back();
+    match last {
+        '、' | '.' | '．' => {
+            head.is_some_and(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
+        }
+        ')' | '）' => t.contains(['(', '（']),
+        _ => false,
+    }
 }
 
 fn owner(ctx: &Ctx<'_>, ind: &Indicator, item: &ContentItem) -> Option<String> {
@@ -1051,5 +1079,30 @@ fn item_table(
             },
             out,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::labelled;
+
+    #[test]
+    fn a_required_item_is_offered_under_its_label_in_every_layout() {
+        let labels = vec!["入学流程".to_string()];
+        for (line, next) in [
+            ("入学流程：网上报名、资格审核", None),
+            ("入学流程|网上报名", None),
+            ("三、入学流程", Some("网上报名、资格审核")),
+            ("【入学流程】1. 网上报名", None),
+            (
+                "二、事项名称 随迁子女入学 三、入学流程 网上报名、资格审核 四、证件要求 户口簿",
+                None,
+            ),
+        ] {
+            assert!(labelled(line, next, &labels), "{line}");
+        }
+        for line in ["今年的入学流程有所调整。", "【入学流程】", "入学流程"] {
+            assert!(!labelled(line, None, &labels), "{line}");
+        }
     }
 }

@@ -100,6 +100,9 @@ pub enum Layout {
     Inline,
     /// A 政务服务网-style tabbed page.
     Tabs,
+    /// The whole guide in one paragraph: 一、label value 二、label value …, no colons (copies
+    /// pasted from a word processor into an article template).
+    RunOn,
 }
 
 pub const LAYOUTS: &[Layout] = &[
@@ -111,6 +114,7 @@ pub const LAYOUTS: &[Layout] = &[
     Layout::Bracketed,
     Layout::Inline,
     Layout::Tabs,
+    Layout::RunOn,
 ];
 
 impl Layout {
@@ -124,6 +128,7 @@ impl Layout {
             Layout::Bracketed => "bracketed",
             Layout::Inline => "inline",
             Layout::Tabs => "tabs",
+            Layout::RunOn => "run_on",
         }
     }
 }
@@ -691,6 +696,14 @@ fn value_paras(v: &Value) -> String {
     }
 }
 
+/// A field's value run into one line (lists joined with ；), for the run-on layout.
+fn value_inline(v: &Value) -> String {
+    match v {
+        Value::Lines(l) => l.join("；"),
+        other => value_html(other),
+    }
+}
+
 const CN_NUM: &[&str] = &[
     "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四",
     "十五",
@@ -824,6 +837,24 @@ pub fn render(g: &Guide, seed: u64) -> String {
             if !chunk.is_empty() {
                 h.push_str(&format!("<p>{}</p>\n", chunk.join("　")));
             }
+        }
+        Layout::RunOn => {
+            let parts: Vec<String> = g
+                .fields
+                .iter()
+                .enumerate()
+                .map(|(n, f)| {
+                    // The labels keep the bold of the word processor they were pasted from;
+                    // the text runs on.
+                    format!(
+                        "<span class=\"bt\">{}、{}</span> {}",
+                        CN_NUM.get(n).copied().unwrap_or("十六"),
+                        f.label,
+                        value_inline(&f.value)
+                    )
+                })
+                .collect();
+            h.push_str(&format!("<p>{}</p>\n", parts.join(" ")));
         }
         Layout::Tabs => {
             h.push_str("<ul class=\"tab_nav\"><li class=\"on\">基本信息</li><li>办理材料</li><li>办理流程</li><li>常见问题</li></ul>\n<div class=\"tab_con\">\n");

@@ -676,6 +676,15 @@ impl Site {
                 r % 10, date.year(), (r >> 5) % 100000, esc(&col.name), esc(&source), written.format("%Y-%m-%d"), date.year(), (r >> 9) % 90 + 1, date.format("%Y-%m-%d")
             ));
         } else {
+            // TRS-style templates let a script write the date the visitor sees.
+            let by_script = !matches!(col.sec, Sec::News | Sec::Hdjl) && (cr >> 8).is_multiple_of(4);
+            let shown = if by_script {
+                format!(
+                    "<script type=\"text/javascript\">var pubdata='{shown}';document.write(pubdata);</script>"
+                )
+            } else {
+                shown
+            };
             m.push_str(&format!(
                 "<div class=\"info\"><span>{label}{shown}</span><span>来源：{}</span><span>浏览次数：<script src=\"/e/public/ViewClick/?classid={c}&amp;id={}&amp;addclick=1\"></script></span></div>\n",
                 esc(&source),

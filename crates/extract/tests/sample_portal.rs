@@ -134,3 +134,48 @@ fn columns_newest_dates_match_the_generator_truth() {
     }
     assert!(wrong.is_empty());
 }
+
+/// Article pages whose date a script writes (TRS templates): the reader reads the date a
+/// visitor sees, on every such page of the sample portal.
+#[test]
+fn dates_written_by_script_are_read() {
+    let vocab = Vocabulary::bundled().unwrap();
+    let site = demo::Site::new(SEED, demo::MIN_PAGES).without_delays();
+    let literal = regex::Regex::new(r"var pubdata='([^']+)'").unwrap();
+    let date = regex::Regex::new(r"(\d{4})[-/年](\d{1,2})[-/月](\d{1,2})").unwrap();
+    let mut checked = 0;
+    for path in site.paths() {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let Some(resp) = site.page(&path) else {
+            continue;
+        };
+        // TRS pages are GBK: decoded as a browser does.
+        let html = extract::decode(&resp.body, resp.header("content-type"), None).text;
+        let Some(c) = literal.captures(&html) else {
+            continue;
+        };
+        let d = date
+            .captures(&c[1])
+            .unwrap_or_else(|| panic!("{path}: {}", &c[1]));
+        let want = format!(
+            "{}-{:02}-{:02}",
+            &d[1],
+            d[2].parse::<u32>().unwrap(),
+            d[3].parse::<u32>().unwrap()
+        );
+        let f = facts(&site, &absolute(&path), &vocab).unwrap();
+        assert_eq!(
+            f.published.map(|d| d.to_string()).as_deref(),
+            Some(want.as_str()),
+            "{path}: {:?}",
+            f.published_from
+        );
+        checked += 1;
+    }
+    assert!(
+        checked >= 10,
+        "only {checked} pages with a script-written date"
+    );
+}

@@ -68,8 +68,10 @@ pub(super) fn expand(lines: &[&Line], vocab: &Vocabulary) -> Option<Vec<Line>> {
             if in_line.len() >= MIN_ELEMENTS && line.text.chars().count() >= MIN_CHARS {
                 hs
             } else if page_is_guide {
+                // A label that already leads its line (【办理材料】…, 三、办理材料 …) is the
+                // segmenter's to read, with the lines under it: only labels further in are cut.
                 hs.into_iter()
-                    .filter(|h| h.field_start && field_end(&line.text, h))
+                    .filter(|h| h.field_start && field_end(&line.text, h) && !leads(&line.text, h))
                     .collect()
             } else {
                 Vec::new()
@@ -97,6 +99,14 @@ pub(super) fn expand(lines: &[&Line], vocab: &Vocabulary) -> Option<Vec<Line>> {
         }
     }
     out
+}
+
+/// Whether only a numbering token, brackets or separators stand before the label.
+fn leads(text: &str, h: &Hit) -> bool {
+    TRAILING_NUMBER
+        .replace(&text[..h.start], "")
+        .trim_matches(|c: char| c.is_whitespace() || "【】[]|?？\u{FFFD}·•*★".contains(c))
+        .is_empty()
 }
 
 /// A label found inside a line.
