@@ -677,7 +677,8 @@ impl Site {
             ));
         } else {
             // TRS-style templates let a script write the date the visitor sees.
-            let by_script = !matches!(col.sec, Sec::News | Sec::Hdjl) && (cr >> 8).is_multiple_of(4);
+            let by_script =
+                !matches!(col.sec, Sec::News | Sec::Hdjl) && (cr >> 8).is_multiple_of(4);
             let shown = if by_script {
                 format!(
                     "<script type=\"text/javascript\">var pubdata='{shown}';document.write(pubdata);</script>"

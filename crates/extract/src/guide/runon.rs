@@ -101,12 +101,20 @@ pub(super) fn expand(lines: &[&Line], vocab: &Vocabulary) -> Option<Vec<Line>> {
     out
 }
 
-/// Whether only a numbering token, brackets or separators stand before the label.
+/// Whether the label leads its line in a form the segmenter reads: only a numbering token,
+/// brackets or separators before it, and after it nothing, a colon or a closing bracket
+/// (`三、办理材料`, `【办理材料】…`, `办理材料：…`). A leading label followed by a space and
+/// its value (`办理时间 全年：周一至周五…`, `二、事项名称 随迁子女入学`) is cut like any other.
 fn leads(text: &str, h: &Hit) -> bool {
-    TRAILING_NUMBER
+    let before_clear = TRAILING_NUMBER
         .replace(&text[..h.start], "")
         .trim_matches(|c: char| c.is_whitespace() || "【】[]|?？\u{FFFD}·•*★".contains(c))
-        .is_empty()
+        .is_empty();
+    let after = text[h.end..].trim_start_matches([' ', '\u{3000}']);
+    let read_by_segmenter = after.is_empty()
+        || after.starts_with([':', '：', '】', ']'])
+        || !text[h.end..].starts_with([' ', '\u{3000}']);
+    before_clear && read_by_segmenter
 }
 
 /// A label found inside a line.
