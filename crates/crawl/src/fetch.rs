@@ -305,6 +305,7 @@ impl Fetcher {
                 // A server asking for more patience than we have: stop, say rate-limited.
                 Some(w) if w > host.max_retry_after() => {
                     host.defer(w);
+                    host.give_up();
                     if let Some(s) = f.status {
                         f.outcome = Outcome::RateLimited { status: s };
                     }

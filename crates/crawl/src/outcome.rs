@@ -190,7 +190,7 @@ impl fmt::Display for Outcome {
             Outcome::PrivateAddress { detail } => write!(f, "{detail}"),
             Outcome::HostGaveUp { after } => write!(
                 f,
-                "该主机已连续 {after} 次限流（429/503），其余网址不再请求，未能核实"
+                "该主机持续限流（连续 {after} 次 429/503，或要求等待的时间超过上限），其余网址不再请求，未能核实"
             ),
         }
     }

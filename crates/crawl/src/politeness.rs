@@ -197,6 +197,14 @@ impl Host {
         self.limited_in_a_row.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// The host asked for more patience than we have (a Retry-After beyond the cap): its
+    /// other URLs would be told the same, so it is given up at once rather than holding the
+    /// crawl's workers in its queue.
+    pub(crate) fn give_up(&self) {
+        let n = self.give_up_after.max(1);
+        self.limited_in_a_row.fetch_max(n, Ordering::Relaxed);
+    }
+
     /// Any other answer: the host is serving again.
     pub(crate) fn note_answered(&self) {
         self.limited_in_a_row.store(0, Ordering::Relaxed);

@@ -198,10 +198,7 @@ async fn a_host_that_always_says_later_is_given_up_after_a_few_answers() {
     assert!(
         later
             .iter()
-            .filter(|f| f
-                .detail
-                .as_deref()
-                .is_some_and(|d| d.contains("连续 3 次限流")))
+            .filter(|f| f.detail.as_deref().is_some_and(|d| d.contains("持续限流")))
             .count()
             >= 17
     );
