@@ -78,7 +78,10 @@ pub(super) fn expand(lines: &[&Line], vocab: &Vocabulary) -> Option<Vec<Line>> {
             };
         // A line that is only its label (and maybe a colon) needs no cutting.
         let cut = if chosen.is_empty()
-            || (chosen.len() == 1 && chosen[0].start == 0 && !glued(&line.text, &chosen[0]))
+            || (chosen.len() == 1
+                && chosen[0].start == 0
+                && !glued(&line.text, &chosen[0])
+                && leads(&line.text, &chosen[0]))
         {
             None
         } else {

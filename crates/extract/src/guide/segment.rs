@@ -176,6 +176,24 @@ pub(super) fn segment(lines: &[&Line], vocab: &Vocabulary) -> Vec<Seg> {
             break;
         }
         if !line.cells.is_empty() {
+            // A table under an open heading whose rows are not label/value pairs (四、申请材料
+            // then 序号 | 申请材料名称 | 要求, then one row per document) is that section's
+            // content, not a new section.
+            let first_is_label = line
+                .cells
+                .first()
+                .is_some_and(|c| vocab.match_label(&strip_colon(c)).is_some());
+            if columns.is_none() && !first_is_label && open.is_some() {
+                let text = line
+                    .cells
+                    .iter()
+                    .map(|c| c.trim())
+                    .filter(|c| !c.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                push_value(&mut segs, open, &text);
+                continue;
+            }
             open = None;
             table_row(line, vocab, &mut columns, &mut segs);
             continue;
@@ -202,7 +220,10 @@ pub(super) fn segment(lines: &[&Line], vocab: &Vocabulary) -> Vec<Seg> {
         } else {
             strip_colon(rest)
         };
-        let heading_matches = if whole.contains([':', '：']) {
+        // "序号 材料名称 材料依据": the header of a list written as text, not a heading (its
+        // last word may end like a label).
+        let table_header = whole.starts_with("序号") || whole.starts_with("编号");
+        let heading_matches = if whole.contains([':', '：']) || table_header {
             Vec::new()
         } else {
             heading_labels(&whole, vocab)
