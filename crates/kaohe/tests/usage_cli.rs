@@ -81,7 +81,8 @@ fn bad_values_are_refused_before_anything_is_written() {
     }
 }
 
-/// Ctrl-C in the middle of a crawl: exit 130, with what was kept and the command to resume.
+/// Ctrl-C in the middle of a crawl: exit 130, with what was kept and the command to resume;
+/// without a terminal the crawl wrote a progress line every `--progress-every` seconds.
 #[cfg(unix)]
 #[test]
 fn ctrl_c_says_how_to_resume() {
@@ -114,7 +115,15 @@ fn ctrl_c_says_how_to_resume() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("k.sqlite");
     let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kaohe"))
-        .args(["crawl", &format!("http://{addr}/"), "--rate", "0", "--db"])
+        .args([
+            "crawl",
+            &format!("http://{addr}/"),
+            "--rate",
+            "0",
+            "--progress-every",
+            "1",
+            "--db",
+        ])
         .arg(&db)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -126,7 +135,7 @@ fn ctrl_c_says_how_to_resume() {
         std::thread::sleep(std::time::Duration::from_millis(50));
         waited += 1;
     }
-    std::thread::sleep(std::time::Duration::from_millis(800));
+    std::thread::sleep(std::time::Duration::from_millis(1600));
     let killed = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -136,4 +145,5 @@ fn ctrl_c_says_how_to_resume() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{err}");
     assert!(err.contains("已中断") && err.contains("--resume"), "{err}");
+    assert!(err.contains("秒] 已抓取"), "no progress line: {err}");
 }
