@@ -84,7 +84,14 @@ pub fn run(args: CrawlArgs) -> anyhow::Result<ExitCode> {
         }
     }
     // --resume continues a crawl in an existing store; it never creates one.
-    if args.resume && !args.db.contains("://") && !std::path::Path::new(&args.db).exists() {
+    let sqlite_file =
+        (!args.db.starts_with("postgres://") && !args.db.starts_with("postgresql://")).then(|| {
+            args.db
+                .strip_prefix("sqlite://")
+                .or_else(|| args.db.strip_prefix("sqlite:"))
+                .unwrap_or(&args.db)
+        });
+    if args.resume && sqlite_file.is_some_and(|f| !std::path::Path::new(f).exists()) {
         anyhow::bail!(
             "没有可继续的抓取任务：快照库 {} 不存在（去掉 --resume 重新开始抓取）",
             args.db
