@@ -363,8 +363,28 @@ fn heading_labels(whole: &str, vocab: &Vocabulary) -> Vec<LabelMatch> {
             return ms.into_iter().flatten().collect();
         }
     }
-    vocab.match_label(whole).into_iter().collect()
+    if let Some(m) = vocab.match_label(whole) {
+        return vec![m];
+    }
+    // A heading longer than a label that ends with one (申请民办非企业单位应当具备的条件,
+    // 社会保障卡注销事项受理材料清单) names that element: a heading, not a sentence.
+    let n = whole.chars().count();
+    if (MAX_LABEL_CHARS + 1..=LONG_HEADING_CHARS).contains(&n) && !whole.contains(SENTENCE_PUNCT) {
+        for label in vocab.all_labels() {
+            if label.chars().count() >= 3
+                && whole.ends_with(label.as_str())
+                && let Some(m @ (LabelMatch::Exact(_) | LabelMatch::Suffix(_))) =
+                    vocab.match_label(label)
+            {
+                return vec![LabelMatch::Suffix(m.element())];
+            }
+        }
+    }
+    Vec::new()
 }
+
+/// The longest heading read as naming the element its last words name.
+const LONG_HEADING_CHARS: usize = 30;
 
 /// A table row: a header of element columns, a row under such a header, or label/value pairs.
 fn table_row(
