@@ -234,6 +234,8 @@ pub(super) fn segment(lines: &[&Line], vocab: &Vocabulary) -> Vec<Seg> {
             ([m @ (LabelMatch::Suffix(_) | LabelMatch::Head(_))], Some(s)) => {
                 s.value.is_empty()
                     && num == Numbering::None
+                    // "收费标准：" with its colon is a label of its own, empty too.
+                    && !hw.trim_end().ends_with([':', '：'])
                     && s.matches.iter().any(|o| o.element() == m.element())
             }
             _ => false,
