@@ -670,7 +670,10 @@ impl Site {
         };
         let mut m = format!("<div class=\"article\">\n<h1>{}</h1>\n", esc(&title));
         let written = date - chrono::Duration::days((3 + r % 9) as i64);
-        if col.sec == Sec::Xxgk {
+        // Some guides are published through the 政务公开 article template (索引号 block,
+        // 发布机构, 成文日期), as real portals publish them: still guides.
+        let article_template = is_guide && (r >> 12).is_multiple_of(4);
+        if col.sec == Sec::Xxgk || article_template {
             m.push_str(&format!(
                 "<table class=\"docmeta\"><tr><td class=\"k\">索引号：</td><td>43048100{}/{}-{:05}</td><td class=\"k\">主题分类：</td><td>{}</td></tr><tr><td class=\"k\">发布机构：</td><td>{}</td><td class=\"k\">成文日期：</td><td>{}</td></tr><tr><td class=\"k\">文　　号：</td><td>耒政办发〔{}〕{}号</td><td class=\"k\">发布日期：</td><td>{}</td></tr></table>\n",
                 r % 10, date.year(), (r >> 5) % 100000, esc(&col.name), esc(&source), written.format("%Y-%m-%d"), date.year(), (r >> 9) % 90 + 1, date.format("%Y-%m-%d")

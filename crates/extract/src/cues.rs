@@ -206,6 +206,21 @@ pub const SERVICE_NAME_WORDS: &[&str] = &[
     "核发", "年检", "证",
 ];
 
+/// Labels of a 政务公开 article's index block (索引号 aside): page metadata, not guide fields.
+pub const DISCLOSURE_META_LABELS: &[&str] = &[
+    "发布机构",
+    "成文日期",
+    "主题分类",
+    "文号",
+    "发布日期",
+    "信息来源",
+    "公开方式",
+    "公开范围",
+    "公开时限",
+    "生效日期",
+    "废止日期",
+];
+
 /// How the title of a guide page ends, after the service's name (办事指南, 办事流程 …).
 pub const GUIDE_TITLE_ENDINGS: &[&str] = &[
     "办事指南",

@@ -97,3 +97,34 @@ fn a_traditional_copy_is_read() {
         assert!(g.element(name).unwrap().present, "{name}");
     }
 }
+
+/// A guide published through the 政务公开 article template: still a guide, and its index
+/// block (索引号, 发布机构 …) is not read as any element (the publisher is not the place).
+#[test]
+fn a_guide_in_an_article_template() {
+    let html = "<html><head><title>出租汽车驾驶员从业资格证核发</title></head><body>\
+        <table class=\"docmeta\"><tr><td>索引号：</td><td>430481001/2017-68864</td><td>主题分类：</td><td>办理指南</td></tr>\
+        <tr><td>发布机构：</td><td>市交通运输局</td><td>成文日期：</td><td>2017-06-14</td></tr>\
+        <tr><td>文　　号：</td><td>耒交发〔2017〕3号</td><td>发布日期：</td><td>2017-06-21</td></tr></table>\
+        <h3>服务事项</h3><p>出租汽车驾驶员从业资格证核发</p>\
+        <h3>办理依据</h3><p>《出租汽车驾驶员从业资格管理规定》第十条</p>\
+        <h3>申请条件</h3><p>取得相应准驾车型机动车驾驶证1年以上。</p>\
+        <h3>所需材料</h3><p>（一）申请表 （二）机动车驾驶证及复印件</p></body></html>";
+    let f = page(html);
+    assert_eq!(f.kind, Kind::Guide);
+    let g = f.guide.expect("a guide");
+    for name in ["事项名称", "设定依据", "申请条件", "办理材料"] {
+        assert!(g.element(name).unwrap().present, "{name}");
+    }
+    for name in ["办理地点", "办理时间", "联系电话"] {
+        assert!(
+            !g.element(name).unwrap().present,
+            "{name}: {:?}",
+            g.element(name)
+        );
+    }
+    assert_eq!(
+        f.published.map(|d| d.to_string()).as_deref(),
+        Some("2017-06-21")
+    );
+}

@@ -183,6 +183,7 @@ pub fn guide(
         .lines
         .iter()
         .filter(|l| !matches!(l.region, Region::Footer | Region::Nav | Region::Header))
+        .filter(|l| !is_disclosure_metadata(&l.text))
         .collect();
     // A Traditional copy is read in Simplified, as the rubric's labels are written, and a
     // copy glossed with romanisation without its glosses.
@@ -545,6 +546,19 @@ fn has_known_inline(t: &str, vocab: &Vocabulary) -> bool {
     inline_splits(&halfwidth(t), vocab, true)
         .iter()
         .any(|s| s.2.is_some())
+}
+
+/// The index block of a 政务公开 article template (索引号, 发布机构, 成文日期 …) describes the
+/// page, not the service: a guide published through that template must not have its
+/// publisher read as the place, or its dates as anything.
+fn is_disclosure_metadata(text: &str) -> bool {
+    let t = crate::text::squeeze(text);
+    t.contains("索引号")
+        || cues::DISCLOSURE_META_LABELS
+            .iter()
+            .filter(|w| t.contains(*w))
+            .count()
+            >= 2
 }
 
 fn is_notice(title: Option<&str>) -> bool {
