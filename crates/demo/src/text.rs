@@ -181,6 +181,13 @@ pub fn body(site: &Site, c: usize, i: u64, date: NaiveDate) -> Vec<String> {
         (Sec::Service, Some(Ctype::Policy)) => {
             v.push("各乡镇人民政府、街道办事处，市直有关单位：".into());
             v.push(format!("为进一步做好相关工作，现将有关事项通知如下。一、提高认识，加强领导。二、明确责任，狠抓落实。三、强化督查，确保实效。请结合{town}等地实际，认真贯彻执行。"));
+            // A full date in the body (an earlier document it rests on) is not the
+            // publication date: a reader must take the labelled one.
+            let earlier = date - chrono::Duration::days((100 + (r >> 23) % 300) as i64);
+            v.push(format!(
+                "本通知依据{}印发的《耒阳市进一步优化政务服务实施意见》制定，自印发之日起施行。",
+                earlier.format("%Y年%-m月%-d日")
+            ));
         }
         (Sec::Xxgk, _) => {
             v.push("各乡镇人民政府、街道办事处，市直及驻耒有关单位：".into());

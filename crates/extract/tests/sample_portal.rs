@@ -179,3 +179,51 @@ fn dates_written_by_script_are_read() {
         "only {checked} pages with a script-written date"
     );
 }
+
+/// Every article page's publication date is the one its info line shows (plain, full-width,
+/// or written by script), never a date in its body (policy notices cite earlier documents
+/// with full dates).
+#[test]
+fn article_dates_are_the_labelled_ones() {
+    let vocab = Vocabulary::bundled().unwrap();
+    let site = demo::Site::new(SEED, demo::MIN_PAGES).without_delays();
+    let info = regex::Regex::new(
+        r#"<div class="info"><span>(?:发布时间|发布日期|日期|时间)：(.*?)</span>"#,
+    )
+    .unwrap();
+    let date = regex::Regex::new(r"(\d{4})[-/年](\d{1,2})[-/月](\d{1,2})").unwrap();
+    let (mut checked, mut body_dated) = (0, 0);
+    for path in site.paths() {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let Some(resp) = site.page(&path) else {
+            continue;
+        };
+        let html = extract::decode(&resp.body, resp.header("content-type"), None).text;
+        let Some(c) = info.captures(&html) else {
+            continue;
+        };
+        let shown = extract::text::halfwidth(&c[1]);
+        let d = date
+            .captures(&shown)
+            .unwrap_or_else(|| panic!("{path}: {shown}"));
+        let want = format!(
+            "{}-{:02}-{:02}",
+            &d[1],
+            d[2].parse::<u32>().unwrap(),
+            d[3].parse::<u32>().unwrap()
+        );
+        body_dated += usize::from(html.contains("印发的《耒阳市进一步优化政务服务实施意见》"));
+        let f = facts(&site, &absolute(&path), &vocab).unwrap();
+        assert_eq!(
+            f.published.map(|d| d.to_string()).as_deref(),
+            Some(want.as_str()),
+            "{path}: {:?}",
+            f.published_from
+        );
+        checked += 1;
+    }
+    assert!(checked >= 50, "only {checked} article pages");
+    assert!(body_dated >= 3, "only {body_dated} pages with a body date");
+}
