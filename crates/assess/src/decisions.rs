@@ -59,6 +59,9 @@ struct RawDecision {
     reason: String,
     #[serde(default)]
     department: Option<String>,
+    /// For `adjust`: what the finding costs instead (0 ≤ amount ≤ the rule's deduction).
+    #[serde(default)]
+    deduction: Option<f64>,
     by: String,
     at: String,
 }
@@ -127,17 +130,44 @@ impl Decisions {
                 "confirm" => Action::Confirm,
                 "dismiss" => Action::Dismiss,
                 "reassign" => Action::Reassign,
+                "adjust" => Action::Adjust,
                 other => {
                     return Err(err(format!(
-                        "第 {n} 个 [[decisions]] 的 action = \"{other}\" 无法识别：可用 confirm（确认）、dismiss（撤销）、reassign（改记单位）"
+                        "第 {n} 个 [[decisions]] 的 action = \"{other}\" 无法识别：可用 confirm（确认）、dismiss（撤销）、reassign（改记单位）、adjust（调整扣分）"
                     )));
                 }
             };
-            if action == Action::Dismiss && d.reason.trim().is_empty() {
-                return Err(err(format!(
-                    "第 {n} 个 [[decisions]] 撤销问题却没有写 reason：撤销须写明理由"
-                )));
+            if d.reason.trim().is_empty() {
+                match action {
+                    Action::Dismiss => {
+                        return Err(err(format!(
+                            "第 {n} 个 [[decisions]] 撤销问题却没有写 reason：撤销须写明理由"
+                        )));
+                    }
+                    Action::Adjust => {
+                        return Err(err(format!(
+                            "第 {n} 个 [[decisions]] 调整扣分却没有写 reason：调整扣分须写明理由"
+                        )));
+                    }
+                    _ => {}
+                }
             }
+            let deduction = match (action, d.deduction) {
+                (Action::Adjust, None) => {
+                    return Err(err(format!(
+                        "第 {n} 个 [[decisions]] 调整扣分却没有写 deduction：请写明扣多少分，如 deduction = 0.5"
+                    )));
+                }
+                (Action::Adjust, Some(v)) => match rubric::Points::from_f64(v) {
+                    Some(p) if p >= rubric::Points::ZERO => Some(p),
+                    _ => {
+                        return Err(err(format!(
+                            "第 {n} 个 [[decisions]] 的 deduction = {v} 无法使用：应为不小于 0、最多两位小数的分值"
+                        )));
+                    }
+                },
+                (_, _) => None,
+            };
             let department = match (action, d.department) {
                 (Action::Reassign, None) => {
                     return Err(err(format!(
@@ -166,6 +196,7 @@ impl Decisions {
                 at: d.at.trim().to_string(),
                 reason: d.reason.trim().to_string(),
                 department,
+                deduction,
             });
         }
         for (i, m) in raw.manual.into_iter().enumerate() {

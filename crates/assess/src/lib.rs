@@ -99,6 +99,10 @@ pub struct Assessment {
     pub findings: Vec<Reported>,
     pub decisions: Vec<Decision>,
     pub mapping: Mapping,
+    /// The columns the freshness rules watch and when each goes stale (the early warning).
+    /// Absent in runs stored before it existed.
+    #[serde(default)]
+    pub watch: Vec<rules::ColumnWatch>,
 }
 
 /// The indicator a rule id belongs to (`1.1/freshness` → `1.1`).
@@ -187,6 +191,7 @@ pub fn assess(input: &Input<'_>) -> Result<Assessment, rubric::ScoreError> {
         as_of: input.as_of,
     };
     let mut findings = rules::findings(&ctx);
+    let watch = rules::watch(&ctx);
     findings.extend(input.decisions.manual.iter().cloned());
     findings.sort_by(|a, b| a.id.cmp(&b.id));
     let scores = rubric::score(input.rubric, &findings, &input.decisions.decisions)?;
@@ -231,6 +236,7 @@ pub fn assess(input: &Input<'_>) -> Result<Assessment, rubric::ScoreError> {
         findings: reported,
         decisions: input.decisions.decisions.clone(),
         mapping,
+        watch,
     })
 }
 

@@ -50,6 +50,72 @@ pub struct Ctx<'a> {
 }
 
 /// All machine findings of the snapshot, in canonical order.
+/// A column the freshness rule watches, with the date it goes stale at its cadence: what the
+/// workbench's early warning lists (「法规文件：12 天后超过半年未更新」).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ColumnWatch {
+    pub indicator: String,
+    /// The column as findings name it (教育服务 > 相关政策).
+    pub column: String,
+    pub url: String,
+    /// The department charged if it goes stale (the column's, or the indicator's only one).
+    pub department: Option<String>,
+    /// The newest dated entry found.
+    pub newest: Option<NaiveDate>,
+    /// The cadence (6个月 …), as the rubric writes it.
+    pub window: String,
+    /// The first day on which the newest entry is outside the window; `None` when there is
+    /// no dated entry or it is more than a year away.
+    pub stale_on: Option<NaiveDate>,
+}
+
+/// Every column the freshness rules watch, with when each goes stale.
+pub fn watch(ctx: &Ctx<'_>) -> Vec<ColumnWatch> {
+    let mut out = Vec::new();
+    for ind in ctx.rubric.indicators() {
+        for rule in &ind.rules {
+            let RuleKind::ColumnFreshness {
+                default_within,
+                windows,
+            } = &rule.kind
+            else {
+                continue;
+            };
+            for c in ctx.mapping.freshness_columns(&ind.id) {
+                let typed = c
+                    .column_type
+                    .as_ref()
+                    .and_then(|t| windows.iter().find(|w| w.column_types.contains(t)))
+                    .map_or(*default_within, |w| w.within);
+                let newest = newest_of(ctx.snap, c, &HashSet::new()).map(|n| n.0);
+                let stale_on = newest.and_then(|n| {
+                    ctx.as_of
+                        .iter_days()
+                        .take(366)
+                        .find(|&day| typed.start(day) > n)
+                });
+                let department =
+                    c.department
+                        .clone()
+                        .or_else(|| match ind.departments.as_slice() {
+                            [one] => Some(one.clone()),
+                            _ => None,
+                        });
+                out.push(ColumnWatch {
+                    indicator: ind.id.clone(),
+                    column: c.subject(),
+                    url: c.url.clone(),
+                    department,
+                    newest,
+                    window: typed.to_string(),
+                    stale_on,
+                });
+            }
+        }
+    }
+    out
+}
+
 pub fn findings(ctx: &Ctx<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for section in &ctx.rubric.sections {

@@ -4,10 +4,10 @@
 //! every decision so far, never patched.
 
 use chrono::{DateTime, Utc};
-use rubric::{Decision, Rubric};
+use rubric::{Decision, Finding, Rubric};
 use store::{DecisionRow, FindingRow, NewRun, RunId, RunState, Store, StoreError};
 
-use crate::Assessment;
+use crate::{Assessment, Reported};
 
 /// A run read back from the store.
 #[derive(Clone, Debug)]
@@ -37,6 +37,8 @@ pub enum RunError {
     },
     #[error("{0}")]
     Score(#[from] rubric::ScoreError),
+    #[error("评估中已有问题 {0}：同一人工扣分不要重复记录")]
+    DuplicateFinding(String),
 }
 
 fn json<T: serde::Serialize>(v: &T) -> Result<String, RunError> {
@@ -105,29 +107,14 @@ pub async fn decide(
     rubric: &Rubric,
     new: &[Decision],
 ) -> Result<Assessment, RunError> {
-    let mut run = load(store, id).await?.assessment;
-    if run.rubric != rubric.id {
-        return Err(RunError::OtherRubric {
-            run: id.0,
-            run_rubric: run.rubric,
-            given: rubric.id.clone(),
-        });
-    }
-    let findings: Vec<rubric::Finding> = run.findings.iter().map(|f| f.finding.clone()).collect();
-    let mut decisions = run.decisions.clone();
-    decisions.extend(new.iter().cloned());
-    let scores = rubric::score(rubric, &findings, &decisions)?;
-    run.total = scores.total;
-    run.scores = scores;
-    run.decisions = decisions;
+    let mut run = load_for(store, id, rubric).await?;
+    run.decisions.extend(new.iter().cloned());
+    rescore(&mut run, rubric)?;
     let mut rows = Vec::with_capacity(new.len());
     for d in new {
         rows.push(DecisionRow {
             finding: d.finding.clone(),
-            action: serde_json::to_value(d.action)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default(),
+            action: d.action.as_str().to_string(),
             by: d.by.clone(),
             at: d.at.clone(),
             reason: d.reason.clone(),
@@ -138,4 +125,86 @@ pub async fn decide(
         .add_decisions(id, &rows, run.total.hundredths(), &json(&run)?)
         .await?;
     Ok(run)
+}
+
+/// The audit log's action for a manual deduction (the `decisions` table is the audit log of
+/// everything an assessor does to a run).
+pub const AUDIT_MANUAL: &str = "manual";
+
+/// Adds a deduction only a person can judge (a finding of a `manual` rule, origin assessor) to
+/// a draft run, rescores it, and writes the audit row; returns the new result. The finding's
+/// id must be new in the run.
+pub async fn add_manual(
+    store: &Store,
+    id: RunId,
+    rubric: &Rubric,
+    finding: Finding,
+    at: &str,
+) -> Result<Assessment, RunError> {
+    let mut run = load_for(store, id, rubric).await?;
+    if run.findings.iter().any(|f| f.finding.id == finding.id) {
+        return Err(RunError::DuplicateFinding(finding.id));
+    }
+    let deduction = rubric
+        .rule(&finding.rule)
+        .map(|r| r.deduction)
+        .unwrap_or_default();
+    let reported = Reported {
+        indicator: crate::indicator_of(&finding.rule).to_string(),
+        deduction,
+        finding,
+    };
+    run.findings.push(reported.clone());
+    run.findings.sort_by(|a, b| a.finding.id.cmp(&b.finding.id));
+    run.counts.deducted += 1;
+    run.counts.manual += 1;
+    rescore(&mut run, rubric)?;
+    let f = &reported.finding;
+    let (by, reason) = match &f.origin {
+        rubric::Origin::Assessor { name, reason } => (name.clone(), reason.clone()),
+        rubric::Origin::Machine => (String::new(), String::new()),
+    };
+    let row = FindingRow {
+        id: f.id.clone(),
+        rule: f.rule.clone(),
+        indicator: reported.indicator.clone(),
+        department: f.department.clone(),
+        status: f.status.as_str().to_string(),
+        deduction_hundredths: reported.deduction.hundredths(),
+        confidence: f.confidence,
+        body: json(&reported)?,
+    };
+    let audit = DecisionRow {
+        finding: f.id.clone(),
+        action: AUDIT_MANUAL.to_string(),
+        by,
+        at: at.to_string(),
+        reason,
+        body: json(&reported)?,
+    };
+    store
+        .add_findings(id, &[row], &[audit], run.total.hundredths(), &json(&run)?)
+        .await?;
+    Ok(run)
+}
+
+async fn load_for(store: &Store, id: RunId, rubric: &Rubric) -> Result<Assessment, RunError> {
+    let run = load(store, id).await?.assessment;
+    if run.rubric != rubric.id {
+        return Err(RunError::OtherRubric {
+            run: id.0,
+            run_rubric: run.rubric,
+            given: rubric.id.clone(),
+        });
+    }
+    Ok(run)
+}
+
+/// Recomputes a run's scores from its own findings and every decision, with the engine.
+fn rescore(run: &mut Assessment, rubric: &Rubric) -> Result<(), RunError> {
+    let findings: Vec<rubric::Finding> = run.findings.iter().map(|f| f.finding.clone()).collect();
+    let scores = rubric::score(rubric, &findings, &run.decisions)?;
+    run.total = scores.total;
+    run.scores = scores;
+    Ok(())
 }

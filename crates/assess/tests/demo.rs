@@ -125,6 +125,7 @@ async fn stored_as_a_run(store: &Store, a: &assess::Assessment) {
         at: "2017-12-21".into(),
         reason: "抓取后已更新".into(),
         department: None,
+        deduction: None,
     };
     let after = assess::run::decide(store, id, &rubric, std::slice::from_ref(&dismiss))
         .await

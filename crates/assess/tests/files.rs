@@ -106,6 +106,14 @@ fn decisions_are_checked_and_become_decisions_and_manual_findings() {
             "[[manual]]\nrule = \"9/x\"\ndepartment = \"教育局\"\nreason = \"r\"\nby = \"a\"\nat = \"t\"\n",
             "不在指标体系中",
         ),
+        (
+            "[[decisions]]\nfinding = \"f\"\naction = \"adjust\"\nreason = \"r\"\nby = \"a\"\nat = \"t\"\n",
+            "调整扣分却没有写 deduction",
+        ),
+        (
+            "[[decisions]]\nfinding = \"f\"\naction = \"adjust\"\ndeduction = -1\nreason = \"r\"\nby = \"a\"\nat = \"t\"\n",
+            "不小于 0",
+        ),
         ("decisions = 3\n", "取值类型不对"),
     ] {
         let e = Decisions::parse("d.toml", text, &r)

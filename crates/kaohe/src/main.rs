@@ -11,6 +11,7 @@ mod inspect_cmd;
 mod report_cmd;
 mod rubric_cmd;
 mod run_cmd;
+mod serve_cmd;
 mod snapshot_cmd;
 
 use std::process::ExitCode;
@@ -46,6 +47,11 @@ enum Command {
     Run(run_cmd::RunCmd),
     /// 考核报告：从已存的评估生成 XLSX 表格、HTML 报告、各单位整改通知单（Word）和 JSON
     Report(report_cmd::ReportArgs),
+    /// 考核工作台（网页）：评估人员复核、人工扣分、发布；各单位查看本单位问题、答复和申诉
+    Serve(serve_cmd::ServeArgs),
+    /// 工作台账号：建立、改口令、列出、停用
+    #[command(subcommand)]
+    User(serve_cmd::UserCmd),
     /// 示例门户网站：启动、写成静态文件、输出标准答案
     #[command(subcommand, name = "demo-site")]
     DemoSite(demo_site_cmd::DemoSiteCmd),
@@ -98,6 +104,8 @@ fn main() -> ExitCode {
         Command::Run(cmd) => run_cmd::run(cmd),
         Command::Report(args) => report_cmd::run(args),
         Command::Reread(args) => assess_cmd::reread(args),
+        Command::Serve(args) => serve_cmd::serve(args),
+        Command::User(cmd) => serve_cmd::user(cmd),
         Command::DemoSite(cmd) => demo_site_cmd::run(cmd),
         Command::Inspect(args) => inspect_cmd::run(args),
         Command::Crawl(args) => crawl_cmd::run(args),

@@ -45,6 +45,7 @@ impl Row<'_> {
         match self.decision {
             Some(Action::Confirm) => format!("{s}（已确认）"),
             Some(Action::Dismiss) => format!("{s}（已撤销）"),
+            Some(Action::Adjust) => format!("{s}（已调整扣分）"),
             _ => s.to_string(),
         }
     }
@@ -242,20 +243,37 @@ impl<'a> Report<'a> {
             .collect()
     }
 
-    /// The run as JSON: the assessment as `kaohe assess --format json` prints it (with only
-    /// the report's department's findings and decisions when it has one).
+    /// The run as JSON: the assessment as `kaohe assess --format json` prints it. With a
+    /// department, nothing of another department's is left in it: its findings, decisions,
+    /// charges, the ids in the scores' lists, its lines of the ranking, its columns.
     pub fn json(&self) -> String {
         let out = match &self.department {
             None => serde_json::to_string_pretty(self.assessment),
-            Some(_) => {
+            Some(dept) => {
                 let mut a = self.assessment.clone();
                 let keep: std::collections::HashSet<&str> = self
                     .rows
                     .iter()
                     .map(|r| r.finding.finding.id.as_str())
                     .collect();
-                a.findings.retain(|f| keep.contains(f.finding.id.as_str()));
-                a.decisions.retain(|d| keep.contains(d.finding.as_str()));
+                let kept = |id: &String| keep.contains(id.as_str());
+                a.findings.retain(|f| kept(&f.finding.id));
+                a.decisions.retain(|d| kept(&d.finding));
+                for s in &mut a.scores.sections {
+                    s.section_deductions.retain(|c| kept(&c.finding));
+                    for i in &mut s.indicators {
+                        i.charges.retain(|c| kept(&c.finding));
+                        i.unverified.retain(kept);
+                        i.needs_review.retain(kept);
+                        i.dismissed.retain(kept);
+                    }
+                }
+                a.scores.departments.retain(|d| &d.name == dept);
+                a.mapping
+                    .columns
+                    .retain(|c| c.department.as_deref() == Some(dept.as_str()));
+                a.watch
+                    .retain(|w| w.department.as_deref() == Some(dept.as_str()));
                 serde_json::to_string_pretty(&a)
             }
         };

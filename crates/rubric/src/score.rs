@@ -142,6 +142,9 @@ pub struct Decision {
     /// For [`Action::Reassign`]: the department the finding is charged to instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
+    /// For [`Action::Adjust`]: what the finding costs instead of its rule's deduction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deduction: Option<Points>,
 }
 
 /// What an assessor decided.
@@ -154,6 +157,31 @@ pub enum Action {
     Dismiss,
     /// The finding is charged to `department` instead (whether it counts is unchanged).
     Reassign,
+    /// The finding stands but costs `deduction` instead of its rule's amount: an assessor's
+    /// judgement of degree, always with a reason, and kept in the audit like every decision.
+    Adjust,
+}
+
+impl Action {
+    /// The stored and JSON spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Confirm => "confirm",
+            Action::Dismiss => "dismiss",
+            Action::Reassign => "reassign",
+            Action::Adjust => "adjust",
+        }
+    }
+
+    /// The Chinese name used in the workbench and the audit log.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Action::Confirm => "确认",
+            Action::Dismiss => "撤销",
+            Action::Reassign => "改记单位",
+            Action::Adjust => "调整扣分",
+        }
+    }
 }
 
 /// The result of scoring.
@@ -238,6 +266,10 @@ pub enum ScoreError {
     ReassignWithoutDepartment {
         finding: String,
     },
+    /// A deduction adjustment without the amount.
+    AdjustWithoutAmount {
+        finding: String,
+    },
 }
 
 impl fmt::Display for ScoreError {
@@ -266,6 +298,10 @@ impl fmt::Display for ScoreError {
                 f,
                 "对问题 {finding} 的改记单位决定没有写明改记到哪个单位：请在该决定中加上 department = \"单位名称\"。"
             ),
+            ScoreError::AdjustWithoutAmount { finding } => write!(
+                f,
+                "对问题 {finding} 的调整扣分决定没有写明扣多少分：请在该决定中加上 deduction = \"0.5\"。"
+            ),
         }
     }
 }
@@ -292,8 +328,16 @@ pub fn score(
 
     let mut decided: HashMap<&str, Action> = HashMap::new();
     let mut reassigned: HashMap<&str, &str> = HashMap::new();
+    let mut adjusted: HashMap<&str, Points> = HashMap::new();
     for d in decisions {
         match (d.action, &d.department) {
+            (Action::Adjust, _) => {
+                let amount = d.deduction.ok_or_else(|| ScoreError::AdjustWithoutAmount {
+                    finding: d.finding.clone(),
+                })?;
+                adjusted.insert(d.finding.as_str(), amount);
+                decided.insert(d.finding.as_str(), Action::Adjust);
+            }
             (Action::Reassign, Some(to)) => {
                 reassigned.insert(d.finding.as_str(), to.as_str());
             }
@@ -371,7 +415,7 @@ pub fn score(
         let mut indicators = Vec::new();
         for ind in &section.indicators {
             let list = by_owner.get(ind.id.as_str()).unwrap_or(&empty);
-            let tally = tally(list, &decided);
+            let tally = tally(list, &decided, &adjusted);
             let deducted: Points = tally.charges.iter().map(|c| c.deduction).sum();
             let lost = deducted.min(ind.points);
             share(&tally.charges, lost, &mut dept_lost);
@@ -392,7 +436,7 @@ pub fn score(
             });
         }
         let list = by_owner.get(section.id.as_str()).unwrap_or(&empty);
-        let tally = tally(list, &decided);
+        let tally = tally(list, &decided, &adjusted);
         let before: Points = indicators.iter().map(|i| i.score).sum();
         let section_deducted: Points = tally.charges.iter().map(|c| c.deduction).sum();
         let section_lost = section_deducted.min(before);
@@ -441,7 +485,11 @@ struct Tally {
 
 /// Turns the findings on one indicator (or one section's own rules) into the deductions
 /// that count, applying decisions, `per_class` and `once`.
-fn tally(list: &[(&Finding, &crate::Rule, String)], decided: &HashMap<&str, Action>) -> Tally {
+fn tally(
+    list: &[(&Finding, &crate::Rule, String)],
+    decided: &HashMap<&str, Action>,
+    adjusted: &HashMap<&str, Points>,
+) -> Tally {
     let mut out = Tally {
         charges: Vec::new(),
         unverified: Vec::new(),
@@ -457,7 +505,7 @@ fn tally(list: &[(&Finding, &crate::Rule, String)], decided: &HashMap<&str, Acti
                 out.dismissed.push(f.id.clone());
                 false
             }
-            Some(Action::Confirm) => true,
+            Some(Action::Confirm) | Some(Action::Adjust) => true,
             Some(Action::Reassign) | None if f.origin != Origin::Machine => true,
             Some(Action::Reassign) | None => match f.status {
                 Status::Deducted => true,
@@ -497,7 +545,10 @@ fn tally(list: &[(&Finding, &crate::Rule, String)], decided: &HashMap<&str, Acti
             finding: f.id.clone(),
             rule: rule.id.clone(),
             department: dept.clone(),
-            deduction: rule.deduction,
+            deduction: adjusted
+                .get(f.id.as_str())
+                .copied()
+                .unwrap_or(rule.deduction),
         });
     }
     out

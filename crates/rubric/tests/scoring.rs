@@ -174,6 +174,7 @@ fn unverified_costs_nothing_until_confirmed_and_dismissed_costs_nothing() {
         at: "2017-12-20T10:00:00+08:00".into(),
         reason: "人工核实".into(),
         department: None,
+        deduction: None,
     };
     let s = rubric::score(
         &r,
@@ -209,6 +210,7 @@ fn needs_review_costs_nothing_until_confirmed_and_reassign_moves_the_charge() {
         at: "2017-12-20T10:00:00+08:00".into(),
         reason: "该栏目由民政局维护".into(),
         department: department.map(Into::into),
+        deduction: None,
     };
     // Reassigning alone does not make it count.
     let s = rubric::score(
@@ -409,10 +411,41 @@ proptest! {
         prop_assume!(!f.is_empty());
         let r = leiyang();
         let victim = &f[pick.index(f.len())];
-        let d = Decision { finding: victim.id.clone(), action: Action::Dismiss, by: "a".into(), at: "t".into(), reason: "r".into(), department: None };
+        let d = Decision { finding: victim.id.clone(), action: Action::Dismiss, by: "a".into(), at: "t".into(), reason: "r".into(), department: None, deduction: None };
         let before = rubric::score(&r, &f, &[]).unwrap();
         let after = rubric::score(&r, &f, &[d]).unwrap();
         prop_assert!(after.total >= before.total);
         check_parts(&after);
     }
+}
+
+#[test]
+fn an_adjusted_finding_counts_with_the_assessors_amount() {
+    let r = leiyang();
+    let mut n = finding("n", "1.3/freshness", "人社局", "法规文件");
+    n.status = Status::NeedsReview;
+    let adjust = |amount: Option<Points>| Decision {
+        finding: "n".into(),
+        action: Action::Adjust,
+        by: "李四".into(),
+        at: "2017-12-20T10:00:00+08:00".into(),
+        reason: "栏目有更新但不及时，酌情扣分".into(),
+        department: None,
+        deduction: amount,
+    };
+    // A needs-review finding adjusted to 0.5 counts, at 0.5 rather than the rule's amount.
+    let s = rubric::score(
+        &r,
+        std::slice::from_ref(&n),
+        &[adjust(Some(Points::from_hundredths(50)))],
+    )
+    .unwrap();
+    assert_eq!(indicator(&s, "1.3").deducted, Points::from_hundredths(50));
+    assert_eq!(
+        indicator(&s, "1.3").charges[0].deduction,
+        Points::from_hundredths(50)
+    );
+    // An adjustment without an amount is refused, in words that say what to add.
+    let e = rubric::score(&r, std::slice::from_ref(&n), &[adjust(None)]).unwrap_err();
+    assert!(e.to_string().contains("deduction"), "{e}");
 }

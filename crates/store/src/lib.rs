@@ -36,9 +36,14 @@
 //! crash may lose the last few, never corrupt the file), `busy_timeout`, and a single writer
 //! connection taking `BEGIN IMMEDIATE`, so writers never deadlock on lock upgrades.
 //!
+//! # The workbench's tables
+//! Accounts, sessions (only a hash of each token), departments' answers to findings and
+//! background jobs are `store/workbench.rs`; an assessor's every act on a run (decisions,
+//! manual deductions, re-checks) is a row of the append-only `decisions` table, which is the
+//! audit log.
+//!
 //! # Room for later
-//! Assessments, findings, decisions, users and an audit log are new tables in new migrations
-//! here. Many workers on PostgreSQL already work with [`Store::claim`] (`FOR UPDATE SKIP
+//! Many workers on PostgreSQL already work with [`Store::claim`] (`FOR UPDATE SKIP
 //! LOCKED`); leases with expiry would be a `claimed_by`/`lease_until` pair on `frontier`.
 //!
 //! Architecture invariant: what the crawler saw is stored as it saw it (raw body bytes, the
@@ -102,4 +107,8 @@ pub enum StoreError {
     NoSuchRun(RunId),
     #[error("评估 {0} 已发布，不能再修改（如需更正，请重新评估）")]
     RunPublished(RunId),
+    #[error("账号 {0} 已存在：请换一个登录名，或用 kaohe user passwd 修改其口令")]
+    UserExists(String),
+    #[error("账号 {0} 不存在：请用 kaohe user list 查看已有账号")]
+    NoSuchUser(String),
 }

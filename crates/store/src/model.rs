@@ -580,6 +580,28 @@ pub struct RunRow {
     pub assessment: String,
 }
 
+/// A run in a list: without its JSON, with its crawl's seed URL (the portal).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunSummary {
+    pub id: RunId,
+    pub crawl: CrawlId,
+    pub portal: String,
+    pub rubric_id: String,
+    pub as_of: String,
+    pub created_at: String,
+    pub state: RunState,
+    pub total_hundredths: i64,
+}
+
+/// What changes when a run changes: a cache of the parsed run is good while this is equal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunVersion {
+    pub state: RunState,
+    pub total_hundredths: i64,
+    pub decisions: i64,
+    pub findings: i64,
+}
+
 /// One finding of a run: the columns a run is queried by, and the finding as JSON.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FindingRow {
@@ -613,4 +635,91 @@ pub struct StoredFacts {
     /// `extract::VERSION` of the reader that made them.
     pub extractor: String,
     pub json: Vec<u8>,
+}
+
+// ---- the workbench ------------------------------------------------------------------------
+
+str_enum!(
+    /// What a workbench account may do (the web crate enforces it on every route).
+    Role {
+        /// Manages accounts, runs and publication; everything an assessor can do.
+        Admin = "admin",
+        /// Reviews findings, decides, adds manual deductions, starts runs.
+        Assessor = "assessor",
+        /// One department's webmaster: sees only that department's findings and answers them.
+        Department = "department",
+        /// Reads everything, changes nothing (a supervisor).
+        Viewer = "viewer",
+    }
+);
+
+/// A workbench account. `department` is set exactly when the role is `Department`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct User {
+    pub id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub role: Role,
+    pub department: Option<String>,
+    /// Argon2id PHC string; never shown.
+    pub password_hash: String,
+    pub disabled: bool,
+    pub created_at: String,
+}
+
+/// An account to create.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewUser {
+    pub login: String,
+    pub display_name: String,
+    pub role: Role,
+    pub department: Option<String>,
+    pub password_hash: String,
+}
+
+str_enum!(
+    /// A department's answer to a finding.
+    ResponseKind {
+        /// 已整改: the department says the page is fixed and asks for a re-check.
+        Fixed = "fixed",
+        /// 申诉: the department says the finding is wrong, with its reason.
+        Appeal = "appeal",
+    }
+);
+
+/// A department's answer, as appended (never edited).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseRow {
+    pub finding: String,
+    pub kind: ResponseKind,
+    pub department: String,
+    pub by: String,
+    pub at: String,
+    pub text: String,
+}
+
+str_enum!(
+    /// A background job's life cycle.
+    JobState {
+        Queued = "queued",
+        Running = "running",
+        Done = "done",
+        Failed = "failed",
+    }
+);
+
+/// A crawl-and-assess job started from the workbench.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    pub id: i64,
+    pub seed_url: String,
+    /// JSON the web crate writes and reads (pages, as-of date …).
+    pub options: String,
+    pub state: JobState,
+    pub created_by: String,
+    pub created_at: String,
+    pub crawl: Option<CrawlId>,
+    pub run: Option<RunId>,
+    pub progress: String,
+    pub message: String,
 }

@@ -178,6 +178,7 @@ macro_rules! crawl_from_row {
 }
 
 mod runs;
+mod workbench;
 mod write;
 pub use write::PreparedRecord;
 

@@ -107,6 +107,57 @@ impl Store {
         })
     }
 
+    /// Every run without its JSON, oldest first: for lists and trends.
+    pub async fn run_summaries(&self) -> Result<Vec<RunSummary>, StoreError> {
+        on_db!(self, reader, |pool, pg| {
+            let rows = sqlx::query(
+                "SELECT r.id, r.crawl_id, c.seed_url, r.rubric_id, r.as_of, r.created_at, \
+                 r.state, r.total_hundredths FROM runs r JOIN crawls c ON c.id = r.crawl_id \
+                 ORDER BY r.id",
+            )
+            .fetch_all(pool)
+            .await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for row in &rows {
+                out.push(RunSummary {
+                    id: RunId(row.try_get("id")?),
+                    crawl: CrawlId(row.try_get("crawl_id")?),
+                    portal: row.try_get("seed_url")?,
+                    rubric_id: row.try_get("rubric_id")?,
+                    as_of: row.try_get("as_of")?,
+                    created_at: row.try_get("created_at")?,
+                    state: RunState::parse(&row.try_get::<String, _>("state")?)?,
+                    total_hundredths: row.try_get("total_hundredths")?,
+                });
+            }
+            Ok(out)
+        })
+    }
+
+    /// A run's version, without its JSON: cheap enough to ask on every request.
+    pub async fn run_version(&self, run: RunId) -> Result<Option<RunVersion>, StoreError> {
+        on_db!(self, reader, |pool, pg| {
+            let row = sqlx::query(
+                "SELECT state, total_hundredths, \
+                 (SELECT COUNT(*) FROM decisions WHERE run_id = $1) AS decisions, \
+                 (SELECT COUNT(*) FROM findings WHERE run_id = $1) AS findings \
+                 FROM runs WHERE id = $1",
+            )
+            .bind(run.0)
+            .fetch_optional(pool)
+            .await?;
+            match row {
+                Some(row) => Ok(Some(RunVersion {
+                    state: RunState::parse(&row.try_get::<String, _>("state")?)?,
+                    total_hundredths: row.try_get("total_hundredths")?,
+                    decisions: row.try_get("decisions")?,
+                    findings: row.try_get("findings")?,
+                })),
+                None => Ok(None),
+            }
+        })
+    }
+
     /// The runs of one crawl, or of every crawl, oldest first.
     pub async fn list_runs(&self, crawl: Option<CrawlId>) -> Result<Vec<RunRow>, StoreError> {
         on_db!(self, reader, |pool, pg| {
@@ -205,6 +256,103 @@ impl Store {
                 .bind(assessment)
                 .execute(&mut *tx)
                 .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Adds findings an assessor recorded (manual deductions) to a draft run with their audit
+    /// rows, and replaces its result, in one transaction. A published run is refused.
+    pub async fn add_findings(
+        &self,
+        run: RunId,
+        findings: &[FindingRow],
+        audit: &[DecisionRow],
+        total_hundredths: i64,
+        assessment: &str,
+    ) -> Result<(), StoreError> {
+        on_db!(self, writer, |pool, pg| {
+            let mut tx = begin_write!(pool, pg);
+            let state: Option<String> = sqlx::query_scalar("SELECT state FROM runs WHERE id = $1")
+                .bind(run.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+            match state.as_deref().map(RunState::parse).transpose()? {
+                None => return Err(StoreError::NoSuchRun(run)),
+                Some(RunState::Published) => return Err(StoreError::RunPublished(run)),
+                Some(RunState::Draft) => {}
+            }
+            for f in findings {
+                sqlx::query(
+                    "INSERT INTO findings (run_id, finding_id, rule, indicator, department, \
+                     status, deduction_hundredths, confidence, body) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(run.0)
+                .bind(&f.id)
+                .bind(&f.rule)
+                .bind(&f.indicator)
+                .bind(&f.department)
+                .bind(&f.status)
+                .bind(f.deduction_hundredths)
+                .bind(f.confidence)
+                .bind(&f.body)
+                .execute(&mut *tx)
+                .await?;
+            }
+            for d in audit {
+                sqlx::query(
+                    "INSERT INTO decisions (run_id, finding_id, action, by_whom, at, reason, body) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(run.0)
+                .bind(&d.finding)
+                .bind(&d.action)
+                .bind(&d.by)
+                .bind(&d.at)
+                .bind(&d.reason)
+                .bind(&d.body)
+                .execute(&mut *tx)
+                .await?;
+            }
+            sqlx::query("UPDATE runs SET total_hundredths = $2, assessment = $3 WHERE id = $1")
+                .bind(run.0)
+                .bind(total_hundredths)
+                .bind(assessment)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Appends one audit row that changes no score (a re-check fetch, say). Allowed on a
+    /// draft run only, like every assessor's act.
+    pub async fn add_audit(&self, run: RunId, row: &DecisionRow) -> Result<(), StoreError> {
+        on_db!(self, writer, |pool, pg| {
+            let mut tx = begin_write!(pool, pg);
+            let state: Option<String> = sqlx::query_scalar("SELECT state FROM runs WHERE id = $1")
+                .bind(run.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+            match state.as_deref().map(RunState::parse).transpose()? {
+                None => return Err(StoreError::NoSuchRun(run)),
+                Some(RunState::Published) => return Err(StoreError::RunPublished(run)),
+                Some(RunState::Draft) => {}
+            }
+            sqlx::query(
+                "INSERT INTO decisions (run_id, finding_id, action, by_whom, at, reason, body) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(run.0)
+            .bind(&row.finding)
+            .bind(&row.action)
+            .bind(&row.by)
+            .bind(&row.at)
+            .bind(&row.reason)
+            .bind(&row.body)
+            .execute(&mut *tx)
+            .await?;
             tx.commit().await?;
             Ok(())
         })
