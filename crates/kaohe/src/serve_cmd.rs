@@ -64,13 +64,14 @@ pub fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
                 a.addr
             );
         }
+        let listener = web::bind(a.addr).await?;
+        let bound = listener.local_addr().unwrap_or(a.addr);
         println!(
-            "考核工作台：http://{}/ （快照库 {}；按 Ctrl-C 停止）",
-            a.addr,
+            "考核工作台：http://{bound}/ （快照库 {}；按 Ctrl-C 停止）",
             store::redact(&a.db)
         );
         let state = web::AppState::new(store.clone(), extra, config);
-        web::serve(state, a.addr).await?;
+        web::serve(state, listener).await?;
         store.close().await;
         Ok(ExitCode::SUCCESS)
     })

@@ -8,6 +8,7 @@
   function draw(id, option) {
     var el = document.getElementById(id);
     if (!el) return;
+    option.animation = false; // drawn at once: a printed or captured page shows the numbers
     echarts.init(el, null, { renderer: 'canvas' }).setOption(option);
   }
   if (data.indicators && data.indicators.length) {

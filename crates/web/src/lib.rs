@@ -80,14 +80,22 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Binds `addr` and serves until Ctrl-C. Jobs left running by a previous server are resumed.
-pub async fn serve(state: AppState, addr: SocketAddr) -> Result<(), WebError> {
-    let listener = tokio::net::TcpListener::bind(addr)
+/// Binds the workbench's address (before anything is printed, so a taken port is said at
+/// once, and `127.0.0.1:0` gives a free one: see `local_addr`).
+pub async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, WebError> {
+    tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| WebError::Bind {
             addr: addr.to_string(),
             why: e.to_string(),
-        })?;
+        })
+}
+
+/// Serves until Ctrl-C. Jobs left running by a previous server are resumed first.
+pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> Result<(), WebError> {
+    let addr = listener
+        .local_addr()
+        .map_or_else(|_| "?".to_string(), |a| a.to_string());
     jobs::resume(&state).await;
     axum::serve(
         listener,
@@ -98,7 +106,7 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> Result<(), WebError> {
     })
     .await
     .map_err(|e| WebError::Bind {
-        addr: addr.to_string(),
+        addr,
         why: e.to_string(),
     })
 }

@@ -26,7 +26,8 @@ pub struct Fixture {
     pub other_finding: String,
     /// The hostile finding's id in `hostile_run`.
     pub hostile_finding: String,
-    /// A finding of `hostile_run` whose deduction counts in full.
+    /// A finding of `hostile_run` (and of `run`) whose deduction counts in full, with a
+    /// stored page as evidence.
     pub free_finding: String,
     _dir: tempfile::TempDir,
 }
@@ -141,7 +142,12 @@ async fn build() -> Fixture {
         .filter(|i| i.deducted < i.points)
         .flat_map(|i| i.charges.iter())
         .map(|c| c.finding.clone())
-        .next()
+        .find(|id| {
+            *id != evil.finding.id
+                && b.findings.iter().any(|f| {
+                    &f.finding.id == id && f.finding.evidence.iter().any(|e| e.fetch.is_some())
+                })
+        })
         .unwrap();
     let hostile_run = assess::run::save(&store, &b, None).await.unwrap();
 
