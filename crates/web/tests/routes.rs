@@ -484,3 +484,146 @@ async fn an_uploaded_item_table_is_checked_and_a_bad_one_refused() {
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("解压后超过"));
 }
+
+#[tokio::test]
+async fn a_run_started_in_the_browser_is_assessed_compared_published_and_frozen() {
+    let f = fixture();
+    let base = server(web::Config::default());
+    let s = login(&base, "admin").await;
+    // A crawl and assessment of a one-page portal, in the background.
+    let r = s
+        .post(
+            "/runs/start",
+            &[
+                ("seed", &format!("http://{}/", f.hostile_addr)),
+                ("pages", "5"),
+                ("as_of", "2017-12-20"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let job = r.headers()["location"].to_str().unwrap().to_string();
+    let mut page = String::new();
+    // Wait for the job to finish (a wait for work, not a time bound: each turn is a reload).
+    for _ in 0..600 {
+        page = s.get(&job).await.text().await.unwrap();
+        if page.contains("已完成") || page.contains("失败") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(page.contains("已完成"), "{page}");
+    let new_run: i64 = regex::Regex::new(r#"评估 #(\d+)"#)
+        .unwrap()
+        .captures(&page)
+        .unwrap()[1]
+        .parse()
+        .unwrap();
+    let dash = s
+        .get(&format!("/runs/{new_run}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        dash.contains(&f.hostile_addr) && dash.contains("2017-12-20"),
+        "{dash}"
+    );
+
+    // Compare the hostile run with the demo run: its extra finding is new, escaped.
+    let cmp = s
+        .get(&format!("/runs/{}/compare?with={}", f.hostile_run, f.run))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        cmp.contains("新增") && cmp.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "{cmp}"
+    );
+
+    // A re-check is one fetch, named in the audit log.
+    let r = s
+        .post(
+            &format!("/runs/{new_run}/finding/recheck?id={}", enc("x")),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), 404, "an unknown finding cannot be re-checked");
+
+    // Published: frozen.
+    assert_eq!(
+        s.post(&format!("/runs/{new_run}/publish"), &[])
+            .await
+            .status(),
+        303
+    );
+    let dash = s
+        .get(&format!("/runs/{new_run}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(dash.contains("已发布") && !dash.contains("添加人工扣分"));
+    let r = s
+        .post(
+            &format!("/runs/{new_run}/manual"),
+            &[
+                ("rule", "1.1/accuracy"),
+                ("department", "教育局"),
+                ("reason", "迟到的扣分"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("已发布"));
+    let audit = s
+        .get(&format!("/runs/{new_run}/audit"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(audit.contains("publish") && audit.contains("admin-名"));
+}
+
+#[tokio::test]
+async fn the_early_warning_lists_columns_about_to_go_stale_from_the_runs_date() {
+    let f = fixture();
+    let base = server(web::Config::default());
+    let s = login(&base, "assessor").await;
+    let page = s
+        .get(&format!("/runs/{}/warnings?days=365", f.run))
+        .await
+        .text()
+        .await
+        .unwrap();
+    // Each line says the department, the column and how many days are left at its cadence.
+    let line = regex::Regex::new(
+        r"<li><strong>([^<]+)</strong> · ([^<]+)：(\d+) 天后超过([^<]+)未更新</li>",
+    )
+    .unwrap();
+    let lines: Vec<_> = line.captures_iter(&page).collect();
+    assert!(!lines.is_empty(), "{page}");
+    let days: Vec<i64> = lines.iter().map(|c| c[3].parse().unwrap()).collect();
+    assert!(
+        days.windows(2).all(|w| w[0] <= w[1]),
+        "soonest first: {days:?}"
+    );
+    assert!(days.iter().all(|d| (1..=365).contains(d)));
+    // A shorter horizon lists fewer (or as many) columns, and the department sees its own only.
+    let short = s
+        .get(&format!("/runs/{}/warnings?days=7", f.run))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(line.captures_iter(&short).count() <= lines.len());
+    let d = login(&base, "dept").await;
+    let own = d
+        .get(&format!("/runs/{}/warnings?days=365", f.run))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(line.captures_iter(&own).all(|c| c[1] == f.own));
+}

@@ -26,6 +26,8 @@ pub struct Fixture {
     pub other_finding: String,
     /// The hostile finding's id in `hostile_run`.
     pub hostile_finding: String,
+    /// The hostile page's server (`127.0.0.1:port`), alive for the whole test binary.
+    pub hostile_addr: String,
     /// A finding of `hostile_run` (and of `run`) whose deduction counts in full, with a
     /// stored page as evidence.
     pub free_finding: String,
@@ -179,6 +181,7 @@ async fn build() -> Fixture {
         other_finding,
         hostile_finding: evil.finding.id,
         free_finding,
+        hostile_addr: hostile.to_string(),
         _dir: dir,
     }
 }
