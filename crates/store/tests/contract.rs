@@ -58,6 +58,7 @@ contract_tests!(
     a_large_shuffled_batch_keeps_each_fetch_with_its_own_rows,
     concurrent_batches_sharing_urls_and_bodies_do_not_deadlock,
     runs_keep_their_findings_and_an_append_only_decision_log,
+    accounts_sessions_answers_and_jobs,
     facts_are_stored_with_their_fetch_and_replaced_by_a_new_reader,
 );
 
@@ -1108,4 +1109,190 @@ async fn a_large_shuffled_batch_keeps_each_fetch_with_its_own_rows(store: &Store
             "discovered by its own page"
         );
     }
+}
+
+async fn accounts_sessions_answers_and_jobs(store: &Store) {
+    let new = |login: &str, role: Role, dept: Option<&str>| NewUser {
+        login: login.into(),
+        display_name: format!("{login} 名"),
+        role,
+        department: dept.map(Into::into),
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+    };
+    let zhang = store
+        .create_user(&new("zhang", Role::Assessor, None))
+        .await
+        .unwrap();
+    store
+        .create_user(&new("jyj", Role::Department, Some("教育局")))
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.create_user(&new("zhang", Role::Viewer, None)).await,
+        Err(StoreError::UserExists(l)) if l == "zhang"
+    ));
+    // The schema itself refuses a department account without its department.
+    assert!(
+        store
+            .create_user(&new("bad", Role::Department, None))
+            .await
+            .is_err()
+    );
+    let users = store.list_users().await.unwrap();
+    assert_eq!(
+        users.iter().map(|u| u.login.as_str()).collect::<Vec<_>>(),
+        ["jyj", "zhang"]
+    );
+    let jyj = store.user_by_login("jyj").await.unwrap().unwrap();
+    assert_eq!(
+        (jyj.role, jyj.department.as_deref()),
+        (Role::Department, Some("教育局"))
+    );
+
+    // A live session finds its account; an expired one, or one of a disabled account, not.
+    // (Expiry far in the future: creating a session clears those expired by the real clock.)
+    const END: i64 = 9_000_000_000_000;
+    store
+        .create_session("h1", zhang, "csrf1", END)
+        .await
+        .unwrap();
+    let (u, csrf) = store.session("h1", END - 1).await.unwrap().unwrap();
+    assert_eq!((u.login.as_str(), csrf.as_str()), ("zhang", "csrf1"));
+    assert!(store.session("h1", END).await.unwrap().is_none());
+    assert!(store.session("nope", 1_000).await.unwrap().is_none());
+    store.set_password("zhang", "$argon2id$new").await.unwrap();
+    assert!(
+        store.session("h1", 1_000).await.unwrap().is_none(),
+        "a new password ends sessions"
+    );
+    assert_eq!(
+        store
+            .user_by_login("zhang")
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash,
+        "$argon2id$new"
+    );
+    store
+        .create_session("h2", zhang, "csrf2", i64::MAX)
+        .await
+        .unwrap();
+    store.set_disabled("zhang", true).await.unwrap();
+    assert!(store.session("h2", 1_000).await.unwrap().is_none());
+    assert!(
+        store
+            .user_by_login("zhang")
+            .await
+            .unwrap()
+            .unwrap()
+            .disabled
+    );
+    store.set_disabled("zhang", false).await.unwrap();
+    store
+        .create_session("h3", zhang, "csrf3", i64::MAX)
+        .await
+        .unwrap();
+    assert!(store.session("h3", 1_000).await.unwrap().is_some());
+    store.delete_session("h3").await.unwrap();
+    assert!(store.session("h3", 1_000).await.unwrap().is_none());
+    assert!(matches!(
+        store.set_password("nobody", "x").await,
+        Err(StoreError::NoSuchUser(_))
+    ));
+
+    // Answers are appended per finding, in order.
+    let crawl = store
+        .create_crawl("http://127.0.0.1:8080/", &serde_json::json!({}))
+        .await
+        .unwrap();
+    let run = store
+        .create_run(&NewRun {
+            crawl,
+            history_crawl: None,
+            rubric_id: "leiyang-2017".into(),
+            rubric_version: "v".into(),
+            as_of: "2017-12-20".into(),
+            extractor: "x".into(),
+            profile: None,
+            total_hundredths: 6700,
+            assessment: "{}".into(),
+            findings: vec![],
+        })
+        .await
+        .unwrap();
+    let answer = |f: &str, kind: ResponseKind, text: &str| ResponseRow {
+        finding: f.into(),
+        kind,
+        department: "教育局".into(),
+        by: "jyj".into(),
+        at: "2017-12-22".into(),
+        text: text.into(),
+    };
+    store
+        .add_response(run, &answer("a", ResponseKind::Fixed, "已更新"))
+        .await
+        .unwrap();
+    store
+        .add_response(run, &answer("b", ResponseKind::Appeal, "不是本单位"))
+        .await
+        .unwrap();
+    store
+        .add_response(run, &answer("a", ResponseKind::Appeal, "再申诉"))
+        .await
+        .unwrap();
+    let of_a = store.responses(run, Some("a")).await.unwrap();
+    assert_eq!(
+        of_a.iter().map(|r| r.text.as_str()).collect::<Vec<_>>(),
+        ["已更新", "再申诉"]
+    );
+    assert_eq!(store.responses(run, None).await.unwrap().len(), 3);
+    assert!(matches!(
+        store
+            .add_response(RunId(run.0 + 9), &answer("a", ResponseKind::Fixed, "x"))
+            .await,
+        Err(StoreError::NoSuchRun(_))
+    ));
+    // The run's version moves with an audit row; a published run takes none.
+    let v0 = store.run_version(run).await.unwrap().unwrap();
+    let audit = DecisionRow {
+        finding: "a".into(),
+        action: "recheck".into(),
+        by: "张三".into(),
+        at: "2017-12-23".into(),
+        reason: "复查".into(),
+        body: "{}".into(),
+    };
+    store.add_audit(run, &audit).await.unwrap();
+    let v1 = store.run_version(run).await.unwrap().unwrap();
+    assert_eq!((v0.decisions, v1.decisions), (0, 1));
+    store.publish_run(run).await.unwrap();
+    assert!(matches!(
+        store.add_audit(run, &audit).await,
+        Err(StoreError::RunPublished(_))
+    ));
+    let summaries = store.run_summaries().await.unwrap();
+    assert_eq!(summaries.last().unwrap().portal, "http://127.0.0.1:8080/");
+
+    // Jobs: queued, then their progress, crawl and run recorded.
+    let job = store
+        .create_job("http://x/", "{\"pages\":5}", "张三")
+        .await
+        .unwrap();
+    let j = store.job(job).await.unwrap().unwrap();
+    assert_eq!((j.state, j.crawl, j.run), (JobState::Queued, None, None));
+    store
+        .update_job(job, JobState::Running, "正在评估", "", Some(crawl), None)
+        .await
+        .unwrap();
+    store
+        .update_job(job, JobState::Done, "完成", "ok", None, Some(run))
+        .await
+        .unwrap();
+    let j = store.job(job).await.unwrap().unwrap();
+    assert_eq!(
+        (j.state, j.crawl, j.run),
+        (JobState::Done, Some(crawl), Some(run))
+    );
+    assert_eq!(store.list_jobs().await.unwrap()[0].id, job);
 }
