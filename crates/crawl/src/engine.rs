@@ -54,6 +54,9 @@ pub struct CrawlOptions {
     /// Links and new URLs at most waiting for the recorder (~100 bytes each in memory); a
     /// page with more waits until the queue is empty.
     pub max_queued_links: usize,
+    /// Ask with the validators of earlier crawls (conditional GET: an unchanged page is a 304
+    /// without its body). Off for a re-check, which must keep the page itself as evidence.
+    pub conditional: bool,
     /// The rubric's vocabulary the pages are read with (their facts are stored with each
     /// fetch); `None` reads them with the bundled rubric's.
     pub vocab: Option<Arc<extract::Vocabulary>>,
@@ -74,6 +77,7 @@ impl CrawlOptions {
             check_offsite_attachments: true,
             resume: false,
             max_queued_links: 1_000_000,
+            conditional: true,
             vocab: None,
         }
     }
@@ -276,7 +280,7 @@ impl Crawler {
         };
         let (pending, _, done_before) = self.store.frontier_counts(crawl).await?;
         self.stats.queued.store(pending, Ordering::Relaxed);
-        let history = self.store.has_other_crawls(crawl).await?;
+        let history = self.opts.conditional && self.store.has_other_crawls(crawl).await?;
         let (to_recorder, from_fetchers) = mpsc::channel(RECORD_BATCH * 4);
         let sh = Arc::new(Shared {
             store: self.store.clone(),

@@ -627,3 +627,61 @@ async fn the_early_warning_lists_columns_about_to_go_stale_from_the_runs_date() 
         .unwrap();
     assert!(line.captures_iter(&own).all(|c| c[1] == f.own));
 }
+
+#[tokio::test]
+async fn a_recheck_fetches_the_page_once_and_shows_it_as_evidence() {
+    let f = fixture();
+    let base = server(web::Config::default());
+    let s = login(&base, "assessor").await;
+    let run = f.run;
+    let page = s
+        .get(&finding(run, &f.own_finding))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let url = regex::Regex::new(r#"<a class="url" href="([^"]+)""#)
+        .unwrap()
+        .captures(&page)
+        .unwrap()[1]
+        .to_string();
+    let path = url::Url::parse(&url).unwrap().path().to_string();
+    let hits = f.site.hits(&path);
+    let r = s
+        .post(
+            &format!("/runs/{run}/finding/recheck?id={}", enc(&f.own_finding)),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(f.site.hits(&path), hits + 1, "one request for the page");
+    let page = s
+        .get(&finding(run, &f.own_finding))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("复查抓取") && page.contains("HTTP 200"),
+        "{page}"
+    );
+    let link = regex::Regex::new(r#"href="(/runs/\d+/finding/page\?id=[^"]+&amp;fetch=\d+)""#)
+        .unwrap()
+        .captures(&page)
+        .unwrap()[1]
+        .replace("&amp;", "&");
+    let shown = s.get(&link).await;
+    assert_eq!(shown.status(), 200);
+    assert!(
+        shown.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .starts_with("sandbox")
+    );
+    // Only a fetch a re-check of this finding named: not any fetch id.
+    let other = link.replace("fetch=", "fetch=1");
+    assert_eq!(s.get(&other).await.status(), 404);
+    // The department sees the re-check on its finding too.
+    let d = login(&base, "dept").await;
+    assert_eq!(d.get(&link).await.status(), 200);
+}

@@ -35,6 +35,9 @@ pub struct Which {
     e: usize,
     #[serde(default)]
     view: String,
+    /// A re-check's fetch of this finding's page (named by an audit row of the finding).
+    #[serde(default)]
+    fetch: Option<i64>,
 }
 
 pub async fn page(
@@ -52,7 +55,24 @@ pub async fn page(
         .evidence
         .get(q.e)
         .ok_or(WebError::NotFound)?;
-    let fetch_id = ev.fetch.ok_or(WebError::NotFound)?;
+    let fetch_id = match q.fetch {
+        // Only a fetch an assessor's re-check of this very finding made: never any fetch id.
+        Some(id) => {
+            let named = state
+                .store()
+                .decisions(store::RunId(run))
+                .await?
+                .into_iter()
+                .filter(|d| d.finding == q.id && d.action == super::finding::AUDIT_RECHECK)
+                .filter_map(|d| serde_json::from_str::<serde_json::Value>(&d.body).ok())
+                .any(|b| b.get("fetch").and_then(serde_json::Value::as_i64) == Some(id));
+            if !named {
+                return Err(WebError::NotFound);
+            }
+            id
+        }
+        None => ev.fetch.ok_or(WebError::NotFound)?,
+    };
     let fetch = state
         .store()
         .fetch(FetchId(fetch_id))

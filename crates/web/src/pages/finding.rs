@@ -110,7 +110,11 @@ pub async fn show(
                 thead { tr { th { "时间" } th { "人员" } th { "操作" } th { "理由 / 说明" } } }
                 tbody {
                     @for d in &audit {
-                        tr { td { (d.at) } td { (d.by) } td { (action_zh(&d.action, &d.body)) } td { (d.reason) } }
+                        tr { td { (d.at) } td { (d.by) } td { (action_zh(&d.action, &d.body)) }
+                            td { (d.reason)
+                                @if let Some(fetch) = recheck_fetch(d) {
+                                    " " a href=(format!("/runs/{run}/finding/page?id={}&fetch={fetch}", layout::encode(&f.id))) target="_blank" { "查看复查时的页面" }
+                                } } }
                     }
                     @for r in &answers {
                         tr.answer { td { (r.at) } td { (r.by) "（" (r.department) "）" }
@@ -127,6 +131,17 @@ pub async fn show(
     Ok(Html(
         layout::page(&f.subject, Some(&v), Some(run), body).into_string(),
     ))
+}
+
+/// The fetch a re-check's audit row names.
+fn recheck_fetch(d: &store::DecisionRow) -> Option<i64> {
+    if d.action != AUDIT_RECHECK {
+        return None;
+    }
+    serde_json::from_str::<serde_json::Value>(&d.body)
+        .ok()?
+        .get("fetch")?
+        .as_i64()
 }
 
 fn action_zh(action: &str, body: &str) -> String {
@@ -398,6 +413,7 @@ pub async fn recheck(
     opts.max_pages = Some(1);
     opts.check_assets = false;
     opts.check_offsite_attachments = false;
+    opts.conditional = false;
     opts.fetch.guard.allow_private = state.config().allow_private;
     let crawler = crawl::Crawler::new(state.store().clone(), opts)
         .map_err(|e| WebError::BadInput(format!("无法复查抓取：{e}")))?;

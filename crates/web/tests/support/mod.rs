@@ -28,6 +28,8 @@ pub struct Fixture {
     pub hostile_finding: String,
     /// The hostile page's server (`127.0.0.1:port`), alive for the whole test binary.
     pub hostile_addr: String,
+    /// The sample portal, still served (re-checks fetch from it).
+    pub site: demo::Server,
     /// A finding of `hostile_run` (and of `run`) whose deduction counts in full, with a
     /// stored page as evidence.
     pub free_finding: String,
@@ -182,6 +184,7 @@ async fn build() -> Fixture {
         hostile_finding: evil.finding.id,
         free_finding,
         hostile_addr: hostile.to_string(),
+        site: server,
         _dir: dir,
     }
 }
