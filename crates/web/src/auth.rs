@@ -132,10 +132,15 @@ fn cookie_token(headers: &HeaderMap) -> Option<String> {
 /// Finds the session, checks every POST's CSRF token and origin, and sets the security headers
 /// on every answer.
 pub async fn session_layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let post = req.method() == Method::POST;
     let mut resp = match guard(&state, req).await {
         Ok(req) => next.run(req).await,
         Err(e) => e.into_response(),
     };
+    if post {
+        // A decision, a publication, a logout, a finished upload …: read afresh.
+        state.changed();
+    }
     let h = resp.headers_mut();
     let set = |h: &mut HeaderMap, k: header::HeaderName, v: &'static str| {
         if !h.contains_key(&k) {
@@ -158,11 +163,10 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
 
 async fn guard(state: &AppState, req: Request) -> Result<Request, WebError> {
     let (mut parts, body) = req.into_parts();
-    if let Some(token) = cookie_token(&parts.headers) {
-        let now = chrono::Utc::now().timestamp();
-        if let Some((user, csrf)) = state.store().session(&token_hash(&token), now).await? {
-            parts.extensions.insert(Viewer { user, csrf });
-        }
+    if let Some(token) = cookie_token(&parts.headers)
+        && let Some((user, csrf)) = state.session(&token_hash(&token)).await?
+    {
+        parts.extensions.insert(Viewer { user, csrf });
     }
     if parts.method != Method::POST {
         return Ok(Request::from_parts(parts, body));

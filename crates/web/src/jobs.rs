@@ -50,10 +50,10 @@ pub async fn resume(state: &AppState) {
     }
 }
 
-fn spawn(state: AppState, id: i64, resumed: bool) {
+fn spawn(state: AppState, id: i64, restarted: bool) {
     tokio::spawn(async move {
         let store = state.store().clone();
-        let outcome = run(&state, id, resumed).await;
+        let outcome = run(&state, id, restarted).await;
         let (st, msg) = match outcome {
             Ok(run) => (JobState::Done, format!("完成：评估 #{}", run.0)),
             Err(e) => (JobState::Failed, e),
@@ -67,7 +67,7 @@ fn spawn(state: AppState, id: i64, resumed: bool) {
     });
 }
 
-async fn run(state: &AppState, id: i64, resumed: bool) -> Result<store::RunId, String> {
+async fn run(state: &AppState, id: i64, restarted: bool) -> Result<store::RunId, String> {
     let store = state.store().clone();
     let job = store
         .job(id)
@@ -81,15 +81,66 @@ async fn run(state: &AppState, id: i64, resumed: bool) -> Result<store::RunId, S
     let as_of = chrono::NaiveDate::parse_from_str(&options.as_of, "%Y-%m-%d")
         .map_err(|_| format!("截止日期「{}」无法读取", options.as_of))?;
 
+    let crawl = match job.crawl {
+        // The crawl finished before the server stopped: only the assessment is left.
+        Some(crawl) if restarted => crawl,
+        _ => crawl(state, id, seed, &options, &rubric, restarted).await?,
+    };
+    let _ = store
+        .update_job(id, JobState::Running, "正在评估", "", Some(crawl), None)
+        .await;
+    let profile = assess::Profile::default();
+    let decisions = assess::Decisions::default();
+    let version = match rubric::bundled_text(&rubric.id) {
+        Some(text) => assess::rubric_version(text),
+        None => rubric.id.clone(),
+    };
+    let setup = assess::load::Setup {
+        rubric: &rubric,
+        rubric_version: version,
+        profile: &profile,
+        decisions: &decisions,
+        as_of,
+        use_history: options.history,
+    };
+    let a = assess::load::assess_crawl(&store, crawl, &setup)
+        .await
+        .map_err(|e| e.to_string())?;
+    let run = assess::run::save(&store, &a, None)
+        .await
+        .map_err(|e| e.to_string())?;
+    let _ = store
+        .update_job(id, JobState::Running, "完成", "", None, Some(run))
+        .await;
+    Ok(run)
+}
+
+/// Crawls the job's portal politely; a restarted job continues its unfinished crawl (nothing
+/// fetched is fetched again) or, when the server stopped before one began, starts it.
+async fn crawl(
+    state: &AppState,
+    id: i64,
+    seed: url::Url,
+    options: &JobOptions,
+    rubric: &rubric::Rubric,
+    restarted: bool,
+) -> Result<store::CrawlId, String> {
+    let store = state.store().clone();
     let _ = store
         .update_job(id, JobState::Running, "正在抓取", "", None, None)
         .await;
+    let resume = restarted
+        && store
+            .find_resumable(seed.as_str())
+            .await
+            .map_err(|e| e.to_string())?
+            .is_some();
     let mut opts = crawl::CrawlOptions::new(seed);
     opts.max_pages = Some(options.pages);
-    opts.resume = resumed;
+    opts.resume = resume;
     opts.fetch.guard.allow_private = state.config().allow_private;
     opts.vocab = Some(std::sync::Arc::new(extract::Vocabulary::from_rubric(
-        &rubric,
+        rubric,
     )));
     let crawler = crawl::Crawler::new(store.clone(), opts).map_err(|e| e.to_string())?;
     let stats = crawler.stats();
@@ -108,39 +159,5 @@ async fn run(state: &AppState, id: i64, resumed: bool) -> Result<store::RunId, S
     };
     let report = crawler.run().await;
     ticker.abort();
-    let report = report.map_err(|e| e.to_string())?;
-    let _ = store
-        .update_job(
-            id,
-            JobState::Running,
-            "正在评估",
-            "",
-            Some(report.crawl),
-            None,
-        )
-        .await;
-    let profile = assess::Profile::default();
-    let decisions = assess::Decisions::default();
-    let version = match rubric::bundled_text(&rubric.id) {
-        Some(text) => assess::rubric_version(text),
-        None => rubric.id.clone(),
-    };
-    let setup = assess::load::Setup {
-        rubric: &rubric,
-        rubric_version: version,
-        profile: &profile,
-        decisions: &decisions,
-        as_of,
-        use_history: options.history,
-    };
-    let a = assess::load::assess_crawl(&store, report.crawl, &setup)
-        .await
-        .map_err(|e| e.to_string())?;
-    let run = assess::run::save(&store, &a, None)
-        .await
-        .map_err(|e| e.to_string())?;
-    let _ = store
-        .update_job(id, JobState::Running, "完成", "", None, Some(run))
-        .await;
-    Ok(run)
+    Ok(report.map_err(|e| e.to_string())?.crawl)
 }

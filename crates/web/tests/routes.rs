@@ -685,3 +685,56 @@ async fn a_recheck_fetches_the_page_once_and_shows_it_as_evidence() {
     let d = login(&base, "dept").await;
     assert_eq!(d.get(&link).await.status(), 200);
 }
+
+#[tokio::test]
+async fn a_job_a_stopped_server_left_running_is_finished_by_the_next_one() {
+    let f = fixture();
+    // What a server killed mid-crawl leaves behind: a job marked running.
+    let store = store::Store::open(&f.db).await.unwrap();
+    let options = format!(
+        r#"{{"pages":5,"as_of":"2017-12-20","rubric":"{}","history":false}}"#,
+        rubric::BUNDLED_ID
+    );
+    let job = store
+        .create_job(&format!("http://{}/", f.hostile_addr), &options, "张三")
+        .await
+        .unwrap();
+    store
+        .update_job(
+            job,
+            store::JobState::Running,
+            "正在抓取：已抓取 0",
+            "",
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+    // A new server starts (`kaohe serve` = bind + serve, which resumes jobs first).
+    let db = f.db.clone();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let store = store::Store::open(&db).await.unwrap();
+            let state = web::AppState::new(store, Vec::new(), web::Config::default());
+            let l = web::bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
+            web::serve(state, l).await.unwrap();
+        });
+    });
+    let mut state = store::JobState::Running;
+    for _ in 0..600 {
+        state = store.job(job).await.unwrap().unwrap().state;
+        if matches!(state, store::JobState::Done | store::JobState::Failed) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let j = store.job(job).await.unwrap().unwrap();
+    assert_eq!(state, store::JobState::Done, "{} {}", j.progress, j.message);
+    let run = j.run.unwrap();
+    assert!(store.run(run).await.unwrap().is_some());
+}

@@ -36,10 +36,9 @@ pub async fn show(
     // deductions are in the totals).
     let trend: Vec<(String, f64)> = if scoped.is_none() {
         state
-            .store()
             .run_summaries()
             .await?
-            .into_iter()
+            .iter()
             .filter(|s| s.portal == a.portal && s.rubric_id == a.rubric)
             .map(|s| {
                 (

@@ -18,19 +18,17 @@ use crate::jobs::{self, JobOptions};
 use crate::layout::{self, csrf};
 use crate::{AppState, WebError, access};
 
-pub async fn home(State(state): State<AppState>, v: Viewer) -> Result<Redirect, WebError> {
-    let runs = state.store().run_summaries().await?;
+/// The newest run's dashboard (the viewer is asked for only so that `/` needs a login).
+pub async fn home(State(state): State<AppState>, _v: Viewer) -> Result<Redirect, WebError> {
+    let runs = state.run_summaries().await?;
     Ok(match runs.last() {
         Some(r) => Redirect::to(&format!("/runs/{}", r.id.0)),
-        None => {
-            let _ = v;
-            Redirect::to("/runs")
-        }
+        None => Redirect::to("/runs"),
     })
 }
 
 pub async fn list(State(state): State<AppState>, v: Viewer) -> Result<Html<String>, WebError> {
-    let runs = state.store().run_summaries().await?;
+    let runs = state.run_summaries().await?;
     let jobs = if access::require_review(&v).is_ok() {
         state.store().list_jobs().await?
     } else {
