@@ -219,6 +219,11 @@ pub const DISCLOSURE_META_LABELS: &[&str] = &[
     "公开时限",
     "生效日期",
     "废止日期",
+    "组配分类",
+    "公开目录",
+    "公开责任部门",
+    "公开日期",
+    "归档时间",
 ];
 
 /// How the title of a guide page ends, after the service's name (办事指南, 办事流程 …).

@@ -128,3 +128,93 @@ fn a_guide_in_an_article_template() {
         Some("2017-06-21")
     );
 }
+
+fn text_page(text: &str) -> extract::PageFacts {
+    let vocab = Vocabulary::bundled().unwrap();
+    let url = url::Url::parse("http://www.example.gov.cn/zwgk/content_1.txt").unwrap();
+    extract::page(
+        &url,
+        text.as_bytes(),
+        Some("text/plain; charset=utf-8"),
+        &vocab,
+    )
+}
+
+/// A 政务公开 template lists its index one field a line (• 公开方式: / • 主动公开) before the
+/// guide's title; the title names the service and is its item name.
+#[test]
+fn the_title_after_an_index_block_written_one_field_a_line() {
+    let f = text_page(
+        "• 索引号:\n• 000000/2022-00001\n• 组配分类:\n• 就业服务\n• 发布机构:\n• 县人力资源和社会保障局\n\
+         • 公开方式:\n• 主动公开\n\n失业保险金申领办事指南\n\
+         一、申请条件:参保满一年且非因本人意愿中断就业\n二、所需材料:身份证、解除劳动合同证明\n\
+         三、办理程序:申请、审核、发放\n四、办理时间:工作日上午8:30-12:00\n",
+    );
+    let g = f.guide.expect("a guide");
+    let name = g.element("事项名称").unwrap();
+    assert!(name.present, "{name:?}");
+    assert_eq!(name.value.as_deref(), Some("失业保险金申领办事指南"));
+}
+
+/// A heading may put the office before the genre and the service after it (…窗口业务办理服务
+/// 指南(三) 设置户外广告审批), longer than a title usually is; a 归档时间 line above it is page
+/// metadata, not the 办理时间 label.
+#[test]
+fn a_long_heading_with_the_genre_in_the_middle_names_the_service() {
+    let f = text_page(
+        "归档时间:2020-06-24\n\n\
+         某某县政务服务中心 城市管理行政执法局窗口业务办理服务指南(三) 设置大型户外广告及在城市建筑物上悬挂宣传品审批\n\n\
+         一、提交材料:\n1、申请表;\n2、广告效果方案。\n二、办理条件:\n1、广告内容健康合法;\n\
+         三、办理程序:受理→审查→决定\n四、收费标准:无\n",
+    );
+    let g = f.guide.expect("a guide");
+    let name = g.element("事项名称").unwrap();
+    assert!(name.present, "{name:?}");
+    assert!(
+        name.value
+            .as_deref()
+            .unwrap_or("")
+            .contains("设置大型户外广告"),
+        "{name:?}"
+    );
+}
+
+/// A table flattened into text with no separators: each label runs straight into its value
+/// (受理地点某某县…, 受理时间工作日…), even after the previous value (办件类型承诺件咨询电话…).
+#[test]
+fn a_table_flattened_with_labels_glued_to_values() {
+    let f = text_page(
+        "建设项目选址意见书核发办事指南\n\
+         子项名称建设项目选址意见书核发\n\
+         受理地点某某县行政审批服务中心1楼西大厅综合受理窗口\n\
+         受理时间工作日上午8:00-12:00，下午2:30-5:30\n\
+         法定时限20个工作日承诺时限5个工作日\n\
+         办件类型承诺件咨询电话0377-12345678\n\
+         实施依据《中华人民共和国城乡规划法》第三十六条\n",
+    );
+    let g = f.guide.expect("a guide");
+    for (name, value) in [
+        ("办理地点", "某某县行政审批服务中心"),
+        ("办理时间", "工作日上午8:00-12:00"),
+        ("联系电话", "0377-1234"),
+    ] {
+        let e = g.element(name).unwrap();
+        assert!(e.present, "{name}: {e:?}");
+        assert!(
+            e.value.as_deref().unwrap_or("").contains(value),
+            "{name}: {e:?}"
+        );
+    }
+}
+
+/// One sentence starting with a label word is not a flattened table: nothing is cut out of
+/// ordinary prose.
+#[test]
+fn prose_that_starts_with_label_words_is_not_a_glued_table() {
+    let f = text_page(
+        "关于做好年度审验工作的通知\n\
+         申请材料齐全的单位应于三月底前到窗口办理审验手续。\n\
+         各单位要认真组织，确保按时完成。\n",
+    );
+    assert!(f.guide.is_none(), "{:?}", f.guide);
+}

@@ -489,7 +489,10 @@ fn item_name_index(vocab: &Vocabulary) -> Option<usize> {
 fn title_candidate(title: Option<&str>, lines: &[&Line], vocab: &Vocabulary) -> Option<String> {
     let names_service = |t: &str| {
         let n = t.chars().count();
-        (4..=60).contains(&n)
+        // A heading that names the genre may carry the office before it and the service after
+        // it (永兴县政务服务中心 城市管理行政执法局窗口业务办理服务指南(三) 设置大型户外广告…审批).
+        let longest = if names_genre(t) { 100 } else { 60 };
+        (4..=longest).contains(&n)
             && !t.contains([':', '：', ',', '，', '。', ';', '；'])
             && (cues::SERVICE_NAME_WORDS.iter().any(|w| t.contains(w)) || is_guide_title(t))
             && t.chars().filter(|c| c.is_ascii_digit()).count() * 4 < n
@@ -503,8 +506,24 @@ fn title_candidate(title: Option<&str>, lines: &[&Line], vocab: &Vocabulary) -> 
     {
         return Some(t.to_owned());
     }
+    let mut field_value_next = false;
     for l in lines.iter().take(TITLE_SEARCH) {
         let t = l.text.trim();
+        // The index block of a 政务公开 template comes before the title, one field a line
+        // (• 发布机构: / • 县人力资源和社会保障局, 归档时间:2020-06-24): look past it, the
+        // values on their own lines too.
+        if std::mem::take(&mut field_value_next) {
+            continue;
+        }
+        let squeezed = crate::text::squeeze(t);
+        if cues::DISCLOSURE_META_LABELS
+            .iter()
+            .chain(["索引号"].iter())
+            .any(|w| squeezed.contains(w))
+        {
+            field_value_next = squeezed.ends_with([':', '：']);
+            continue;
+        }
         if vocab.match_label(&strip_colon(t)).is_some() || has_known_inline(t, vocab) {
             break;
         }
@@ -540,6 +559,11 @@ fn is_guide_title(t: &str) -> bool {
     cues::GUIDE_TITLE_ENDINGS
         .iter()
         .any(|e| t.ends_with(e) && t.chars().count() >= e.chars().count() + 3)
+}
+
+/// Whether a line names the page's genre anywhere (…服务指南(三) 设置…审批).
+fn names_genre(t: &str) -> bool {
+    cues::GUIDE_TITLE_ENDINGS.iter().any(|e| t.contains(e))
 }
 
 fn has_known_inline(t: &str, vocab: &Vocabulary) -> bool {

@@ -19,6 +19,9 @@ const MIN_ELEMENTS: usize = 3;
 /// Labels of this many different elements, each starting a field, make a page one whose
 /// lines may be cut at a single label.
 const MIN_PAGE_ELEMENTS: usize = 4;
+/// Lines starting with labels of this many different elements, each glued to a word, make a
+/// page a flattened table (see `is_glued_table`).
+const MIN_GLUED_ELEMENTS: usize = 3;
 /// Shorter lines are never run-on guides.
 const MIN_CHARS: usize = 40;
 /// Shorter labels (电话, 依据, 收费) are words of ordinary sentences: not searched for inside
@@ -39,11 +42,12 @@ static TRAILING_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 /// also cut at a label that starts a field (after a space, a numbering token or a separator
 /// glyph, never inside a sentence after a comma).
 pub(super) fn expand(lines: &[&Line], vocab: &Vocabulary) -> Option<Vec<Line>> {
+    let glued_page = is_glued_table(lines, vocab);
     let found: Vec<Vec<Hit>> = lines
         .iter()
         .map(|l| {
             if l.cells.is_empty() {
-                hits(&l.text, vocab)
+                hits(&l.text, vocab, glued_page)
             } else {
                 Vec::new()
             }
@@ -64,18 +68,23 @@ pub(super) fn expand(lines: &[&Line], vocab: &Vocabulary) -> Option<Vec<Line>> {
             .map(|h| h.element)
             .filter(|e| *e != usize::MAX)
             .collect();
-        let chosen: Vec<Hit> =
-            if in_line.len() >= MIN_ELEMENTS && line.text.chars().count() >= MIN_CHARS {
-                hs
-            } else if page_is_guide {
-                // A label that already leads its line (【办理材料】…, 三、办理材料 …) is the
-                // segmenter's to read, with the lines under it: only labels further in are cut.
-                hs.into_iter()
-                    .filter(|h| h.field_start && field_end(&line.text, h) && !leads(&line.text, h))
-                    .collect()
-            } else {
-                Vec::new()
-            };
+        let chosen: Vec<Hit> = if in_line.len() >= MIN_ELEMENTS
+            && line.text.chars().count() >= MIN_CHARS
+        {
+            hs
+        } else if page_is_guide {
+            // A label that already leads its line (【办理材料】…, 三、办理材料 …) is the
+            // segmenter's to read, with the lines under it: only labels further in are cut.
+            hs.into_iter()
+                .filter(|h| {
+                    h.field_start
+                        && (glued_page || field_end(&line.text, h))
+                        && (!leads(&line.text, h) || (glued_page && glued_to_words(&line.text, h)))
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         // A line that is only its label (and maybe a colon) needs no cutting.
         let cut = if chosen.is_empty()
             || (chosen.len() == 1
@@ -164,8 +173,50 @@ fn field_boundary(c: char) -> bool {
         || "一二三四五六七八九十".contains(c)
 }
 
-/// Every label in `text` that may start a section, longest first where two overlap.
-fn hits(text: &str, vocab: &Vocabulary) -> Vec<Hit> {
+/// A table flattened into text with no separators: on several lines a label runs straight
+/// into its value (受理地点社旗县行政审批服务中心, 受理时间工作日上午8:00, 实施依据《…》).
+/// Lines that start with labels of [`MIN_GLUED_ELEMENTS`] different elements, each glued to
+/// a word, make such a page; one line starting 申请材料齐全的 is an ordinary sentence.
+fn is_glued_table(lines: &[&Line], vocab: &Vocabulary) -> bool {
+    let labels: Vec<(&String, usize)> = vocab
+        .all_labels()
+        .iter()
+        .filter(|l| l.chars().count() >= MIN_LABEL_CHARS)
+        .filter_map(|l| match vocab.match_label(l)? {
+            LabelMatch::Exact(e) | LabelMatch::Suffix(e) => Some((l, e)),
+            _ => None,
+        })
+        .collect();
+    let mut elements = std::collections::HashSet::new();
+    for line in lines {
+        let t = line
+            .text
+            .trim_start_matches(|c: char| c.is_whitespace() || "?？\u{FFFD}·•*".contains(c));
+        for (label, e) in &labels {
+            if let Some(rest) = t.strip_prefix(label.as_str())
+                && rest
+                    .chars()
+                    .next()
+                    .is_some_and(|c| crate::listing::is_han(c) || value_opener(c))
+            {
+                elements.insert(*e);
+            }
+        }
+    }
+    elements.len() >= MIN_GLUED_ELEMENTS
+}
+
+/// The label runs straight on into a word (受理地点社旗县…): on a glued table, its value.
+fn glued_to_words(text: &str, h: &Hit) -> bool {
+    text[h.end..]
+        .chars()
+        .next()
+        .is_some_and(crate::listing::is_han)
+}
+
+/// Every label in `text` that may start a section, longest first where two overlap. On a
+/// glued table a label may also start straight after a word (办件类型承诺件咨询电话0377…).
+fn hits(text: &str, vocab: &Vocabulary, glued_page: bool) -> Vec<Hit> {
     if !text.chars().any(crate::listing::is_han) {
         return Vec::new();
     }
@@ -186,7 +237,8 @@ fn hits(text: &str, vocab: &Vocabulary) -> Vec<Hit> {
         };
         for (at, _) in text.match_indices(label.as_str()) {
             let before = text[..at].chars().next_back();
-            if !before.is_none_or(boundary_before) {
+            let after_word = glued_page && before.is_some_and(crate::listing::is_han);
+            if !before.is_none_or(boundary_before) && !after_word {
                 continue;
             }
             // 、 and . end a numbering token (一、 2.) but also separate the items of a list
@@ -200,6 +252,7 @@ fn hits(text: &str, vocab: &Vocabulary) -> Vec<Hit> {
             let field_start = match before {
                 None => true,
                 Some('、' | '.' | '．') => numbered(),
+                Some(_) if after_word => true,
                 Some(c) => field_boundary(c),
             };
             let end = at + label.len();
@@ -260,7 +313,7 @@ fn cut_at(text: &str, hits: &[Hit]) -> Vec<String> {
 /// the line alone, as if on a page of its own).
 #[cfg(test)]
 fn split(text: &str, vocab: &Vocabulary) -> Option<Vec<String>> {
-    let hs = hits(text, vocab);
+    let hs = hits(text, vocab, false);
     let elements: std::collections::HashSet<usize> = hs
         .iter()
         .map(|h| h.element)
