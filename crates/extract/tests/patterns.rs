@@ -218,3 +218,26 @@ fn prose_that_starts_with_label_words_is_not_a_glued_table() {
     );
     assert!(f.guide.is_none(), "{:?}", f.guide);
 }
+
+/// Key-value rows with an empty field: the row after an empty 收费标准 (办件类型: 即办件, or
+/// on the same line 是否收费 办件类型 承诺件) is another field, not the fee.
+#[test]
+fn an_empty_field_does_not_take_its_neighbours_value() {
+    for text in [
+        "河道采砂许可办事指南\n设定依据: 《某省河道采砂管理办法》第十三条\n办理条件: 符合年度采砂规划\n\
+         收费依据:\n收费标准:\n办件类型: 即办件\n申报材料:\n河道采砂申请书\n",
+        "出版物零售单位设立办事指南\n设定依据 《出版管理条例》第三十七条\n办理地点 县政务服务中心二楼12号窗口\n\
+         办理时间 工作日上午9:00-12:00\n是否收费 办件类型 承诺件\n",
+    ] {
+        let f = text_page(text);
+        let g = f.guide.expect("a guide");
+        let fee = g.element("收费标准及依据").unwrap();
+        assert!(!fee.present, "{fee:?}");
+    }
+    // A real fee value after the label is still the fee.
+    let f = text_page(
+        "河道采砂许可办事指南\n设定依据: 《某省河道采砂管理办法》第十三条\n办理条件: 符合年度采砂规划\n\
+         收费标准: 不收费\n办件类型: 即办件\n",
+    );
+    assert!(f.guide.unwrap().element("收费标准及依据").unwrap().present);
+}

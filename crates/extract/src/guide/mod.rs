@@ -251,7 +251,9 @@ pub fn guide(
                 LabelMatch::Suffix(_) => BY_SUFFIX_LABEL,
                 _ => BY_HEAD_WORD,
             };
-            if vocab.is_placeholder(&value) {
+            if vocab.is_placeholder(&value)
+                || (shape.is_none_or(|s| s == 0) && is_another_field(&value))
+            {
                 offer(
                     &mut facts[i],
                     ElementFact {
@@ -559,6 +561,21 @@ fn is_guide_title(t: &str) -> bool {
     cues::GUIDE_TITLE_ENDINGS
         .iter()
         .any(|e| t.ends_with(e) && t.chars().count() >= e.chars().count() + 3)
+}
+
+/// A value that is only another field, name and value (`办件类型 承诺件`, `办件类型: 即办件`,
+/// `是否网办 是`): the label before it was left empty on a page of key-value rows, and its
+/// neighbour's value is not its own. Field names are recognised by how such names are made
+/// (是否…, …类型, …时限, …方式 …), not from a list of one site's fields.
+fn is_another_field(value: &str) -> bool {
+    static FIELD: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"^(?:是否\p{Han}{1,8}|\p{Han}{1,6}(?:类型|时限|期限|方式|形式|对象|数量|名称|编码|层级|主体|性质|样本))(?:\s*[:：]\s*|\s+)\S",
+        )
+        .ok()
+    });
+    let v = value.trim();
+    !v.contains('\n') && v.chars().count() <= 30 && FIELD.as_ref().is_some_and(|re| re.is_match(v))
 }
 
 /// Whether a line names the page's genre anywhere (…服务指南(三) 设置…审批).
