@@ -264,3 +264,16 @@ pub const NOTICE_TITLE_ENDINGS: &[&str] = &[
     "公告", "通知", "公示", "通报", "简章", "启事", "通告", "意见", "决定", "报告", "讲话", "纪要",
     "答复", "函", "新闻", "动态", "简报", "办法",
 ];
+
+/// A deadline (婴儿出生1月内, 最迟不得超过6个月, 20个工作日内办结), not opening hours: what an
+/// 办理时间 label sometimes heads. Only where the value has no hours of its own (checked by the
+/// caller with the hours shape).
+pub fn is_deadline(value: &str) -> bool {
+    static DEADLINE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?:\d+|[一二三四五六七八九十两半]+)\s*个?\s*(?:月|日|天|年|周|工作日)(?:之)?内|最迟|期限|时限|办结",
+        )
+        .ok()
+    });
+    DEADLINE.as_ref().is_some_and(|re| re.is_match(value))
+}

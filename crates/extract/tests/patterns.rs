@@ -241,3 +241,24 @@ fn an_empty_field_does_not_take_its_neighbours_value() {
     );
     assert!(f.guide.unwrap().element("收费标准及依据").unwrap().present);
 }
+
+/// A deadline under an 办理时间 label (婴儿出生1月内办理) is not opening hours; hours with
+/// their times are.
+#[test]
+fn a_deadline_under_an_hours_label_is_not_hours() {
+    let deadline = text_page(
+        "出生医学证明办理指南\n所需资料:\n1、父母身份证\n2、住院病历\n办理地点:\n新生儿出生的医院\n\
+         办理时间:\n婴儿出生1月内，因特殊情况最迟不得超过6个月\n",
+    );
+    let g = deadline.guide.expect("a guide");
+    assert!(
+        !g.element("办理时间").unwrap().present,
+        "{:?}",
+        g.element("办理时间")
+    );
+    let hours = text_page(
+        "出生医学证明办理指南\n所需资料:\n1、父母身份证\n2、住院病历\n办理地点:\n新生儿出生的医院\n\
+         办理时间:\n工作日上午8:00-12:00，下午14:30-17:30（出生1月内办理）\n",
+    );
+    assert!(hours.guide.unwrap().element("办理时间").unwrap().present);
+}

@@ -251,8 +251,13 @@ pub fn guide(
                 LabelMatch::Suffix(_) => BY_SUFFIX_LABEL,
                 _ => BY_HEAD_WORD,
             };
+            // A deadline under an hours label (婴儿出生1月内) is not opening hours.
+            let deadline = vocab.role(i) == Some(ElementRole::Hours)
+                && shape.is_none_or(|s| s == 0)
+                && cues::is_deadline(&value);
             if vocab.is_placeholder(&value)
                 || (shape.is_none_or(|s| s == 0) && is_another_field(&value))
+                || deadline
             {
                 offer(
                     &mut facts[i],
