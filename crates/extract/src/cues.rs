@@ -277,3 +277,36 @@ pub fn is_deadline(value: &str) -> bool {
     });
     DEADLINE.as_ref().is_some_and(|re| re.is_match(value))
 }
+
+/// The page's own buttons and the residue of an image, which a saved or flattened page leaves
+/// where a section's content was (a flow chart drawn as a picture, then 打印).
+const CHROME_WORDS: &[&str] = &[
+    "打印本页",
+    "关闭窗口",
+    "加入收藏",
+    "打印",
+    "关闭",
+    "返回",
+    "收藏",
+    "分享",
+    "纠错",
+    "顶部",
+    "扫一扫",
+    "字体",
+    "大",
+    "中",
+    "小",
+];
+
+/// A value that is only page chrome (打印, 【关闭窗口】) or an image's residue (`![]()`,
+/// `[图片]`): nothing a reader of the guide could use, so the section is empty.
+pub fn is_chrome_only(value: &str) -> bool {
+    let mut rest = value
+        .replace("![]()", " ")
+        .replace("[图片]", " ")
+        .replace("图片", " ");
+    for w in CHROME_WORDS {
+        rest = rest.replace(w, " ");
+    }
+    !value.trim().is_empty() && !rest.chars().any(|c| c.is_alphanumeric())
+}

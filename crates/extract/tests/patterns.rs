@@ -262,3 +262,21 @@ fn a_deadline_under_an_hours_label_is_not_hours() {
     );
     assert!(hours.guide.unwrap().element("办理时间").unwrap().present);
 }
+
+/// A section whose only content is the page's own button (打印) or an image's residue (`![]()`:
+/// the flow chart was a picture) is empty.
+#[test]
+fn a_section_holding_only_page_chrome_is_empty() {
+    for tail in ["办理流程:\n打印\n", "办理流程:\n![]()\n"] {
+        let f = text_page(&format!(
+            "暂住登记办事指南\n一、受理部门:县公安局户政窗口\n二、办理条件:在本县居住三日以上\n\
+             三、所需材料:身份证\n四、办理时间:工作日上午8:00-12:00\n{tail}"
+        ));
+        let g = f.guide.expect("a guide");
+        assert!(
+            !g.element("办理流程").unwrap().present,
+            "{tail}: {:?}",
+            g.element("办理流程")
+        );
+    }
+}

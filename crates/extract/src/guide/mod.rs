@@ -258,6 +258,7 @@ pub fn guide(
             if vocab.is_placeholder(&value)
                 || (shape.is_none_or(|s| s == 0) && is_another_field(&value))
                 || deadline
+                || cues::is_chrome_only(&value)
             {
                 offer(
                     &mut facts[i],
