@@ -29,7 +29,7 @@ pub struct DbArg {
         env = "KAOHE_DB",
         default_value = "kaohe.sqlite"
     )]
-    db: String,
+    pub(crate) db: String,
 }
 
 #[derive(Args)]

@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
+
+use crate::run_cmd::DbArg;
 use crawl::store::{NewUser, Role, Store};
 
 #[derive(Args)]
@@ -90,18 +92,6 @@ pub enum UserCmd {
 }
 
 #[derive(Args)]
-pub struct DbArg {
-    /// 快照库：SQLite 文件路径，或 postgres:// 地址
-    #[arg(
-        long,
-        value_name = "PATH|postgres://…",
-        env = "KAOHE_DB",
-        default_value = "kaohe.sqlite"
-    )]
-    db: String,
-}
-
-#[derive(Args)]
 pub struct LoginArg {
     /// 登录名
     #[arg(value_name = "登录名")]
@@ -166,7 +156,7 @@ pub fn user(cmd: UserCmd) -> anyhow::Result<ExitCode> {
                         "{}  {}  {}{}{}",
                         u.login,
                         u.display_name,
-                        role_zh(u.role),
+                        u.role.label_zh(),
                         u.department.map(|d| format!("（{d}）")).unwrap_or_default(),
                         if u.disabled { "  已停用" } else { "" }
                     );
@@ -185,15 +175,6 @@ pub fn user(cmd: UserCmd) -> anyhow::Result<ExitCode> {
             }
         }
     })
-}
-
-fn role_zh(r: Role) -> &'static str {
-    match r {
-        Role::Admin => "管理员",
-        Role::Assessor => "评估人员",
-        Role::Department => "部门用户",
-        Role::Viewer => "只读用户",
-    }
 }
 
 async fn add(a: AddArgs) -> anyhow::Result<ExitCode> {
@@ -237,7 +218,7 @@ async fn add(a: AddArgs) -> anyhow::Result<ExitCode> {
             password_hash: hash,
         })
         .await?;
-    println!("已建立账号 {login}（{}）。", role_zh(role));
+    println!("已建立账号 {login}（{}）。", role.label_zh());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -427,7 +427,7 @@ fn findings_sheet(
     s.finish(0, row)
 }
 
-/// `2026-12-05T07:08:31.123Z` → `2026-12-05 07:08:31` (the cell's width is a date's; the
+/// `2017-12-21T07:08:31.123Z` → `2017-12-21 07:08:31` (the cell's width is a date's; the
 /// full time is in the JSON and the HTML report).
 fn short_time(t: &str) -> String {
     let t: String = t.chars().take(19).collect();

@@ -653,6 +653,18 @@ str_enum!(
     }
 );
 
+impl Role {
+    /// The Chinese name shown to users.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Role::Admin => "管理员",
+            Role::Assessor => "评估人员",
+            Role::Department => "部门用户",
+            Role::Viewer => "只读用户",
+        }
+    }
+}
+
 /// A workbench account. `department` is set exactly when the role is `Department`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct User {

@@ -28,7 +28,7 @@ use axum::{Extension, Form};
 use base64::Engine;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use store::{Role, User};
+use store::User;
 
 use crate::layout;
 use crate::{AppState, WebError};
@@ -91,12 +91,7 @@ impl Viewer {
     }
 
     pub fn role_zh(&self) -> &'static str {
-        match self.user.role {
-            Role::Admin => "管理员",
-            Role::Assessor => "评估人员",
-            Role::Department => "部门用户",
-            Role::Viewer => "只读用户",
-        }
+        self.user.role.label_zh()
     }
 }
 

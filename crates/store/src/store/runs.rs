@@ -47,6 +47,22 @@ macro_rules! run_select {
     };
 }
 
+/// Inside a write transaction: the run exists and is still a draft (a published run is
+/// frozen), else return the store's error.
+macro_rules! require_draft {
+    ($tx:ident, $run:expr) => {{
+        let state: Option<String> = sqlx::query_scalar("SELECT state FROM runs WHERE id = $1")
+            .bind($run.0)
+            .fetch_optional(&mut *$tx)
+            .await?;
+        match state.as_deref().map(RunState::parse).transpose()? {
+            None => return Err(StoreError::NoSuchRun($run)),
+            Some(RunState::Published) => return Err(StoreError::RunPublished($run)),
+            Some(RunState::Draft) => {}
+        }
+    }};
+}
+
 impl Store {
     /// Stores a run and every one of its findings in one transaction.
     pub async fn create_run(&self, run: &NewRun) -> Result<RunId, StoreError> {
@@ -226,15 +242,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         on_db!(self, writer, |pool, pg| {
             let mut tx = begin_write!(pool, pg);
-            let state: Option<String> = sqlx::query_scalar("SELECT state FROM runs WHERE id = $1")
-                .bind(run.0)
-                .fetch_optional(&mut *tx)
-                .await?;
-            match state.as_deref().map(RunState::parse).transpose()? {
-                None => return Err(StoreError::NoSuchRun(run)),
-                Some(RunState::Published) => return Err(StoreError::RunPublished(run)),
-                Some(RunState::Draft) => {}
-            }
+            require_draft!(tx, run);
             for d in decisions {
                 sqlx::query(
                     "INSERT INTO decisions (run_id, finding_id, action, by_whom, at, reason, body) \
@@ -273,15 +281,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         on_db!(self, writer, |pool, pg| {
             let mut tx = begin_write!(pool, pg);
-            let state: Option<String> = sqlx::query_scalar("SELECT state FROM runs WHERE id = $1")
-                .bind(run.0)
-                .fetch_optional(&mut *tx)
-                .await?;
-            match state.as_deref().map(RunState::parse).transpose()? {
-                None => return Err(StoreError::NoSuchRun(run)),
-                Some(RunState::Published) => return Err(StoreError::RunPublished(run)),
-                Some(RunState::Draft) => {}
-            }
+            require_draft!(tx, run);
             for f in findings {
                 sqlx::query(
                     "INSERT INTO findings (run_id, finding_id, rule, indicator, department, \
@@ -331,15 +331,7 @@ impl Store {
     pub async fn add_audit(&self, run: RunId, row: &DecisionRow) -> Result<(), StoreError> {
         on_db!(self, writer, |pool, pg| {
             let mut tx = begin_write!(pool, pg);
-            let state: Option<String> = sqlx::query_scalar("SELECT state FROM runs WHERE id = $1")
-                .bind(run.0)
-                .fetch_optional(&mut *tx)
-                .await?;
-            match state.as_deref().map(RunState::parse).transpose()? {
-                None => return Err(StoreError::NoSuchRun(run)),
-                Some(RunState::Published) => return Err(StoreError::RunPublished(run)),
-                Some(RunState::Draft) => {}
-            }
+            require_draft!(tx, run);
             sqlx::query(
                 "INSERT INTO decisions (run_id, finding_id, action, by_whom, at, reason, body) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",

@@ -43,7 +43,7 @@ pub async fn show(
             .map(|s| {
                 (
                     format!("#{} {}", s.id, s.as_of),
-                    Points::from_hundredths(s.total_hundredths).hundredths() as f64 / 100.0,
+                    s.total_hundredths as f64 / 100.0,
                 )
             })
             .collect()

@@ -145,14 +145,15 @@ fn recheck_fetch(d: &store::DecisionRow) -> Option<i64> {
 }
 
 fn action_zh(action: &str, body: &str) -> String {
-    let base = match action {
-        "confirm" => "确认",
-        "dismiss" => "撤销",
-        "reassign" => "改记单位",
-        "adjust" => "调整扣分",
-        assess::run::AUDIT_MANUAL => "人工扣分",
-        AUDIT_RECHECK => "复查抓取",
-        other => other,
+    // A decision's action is the rubric's; the other audit rows are the workbench's own.
+    let base = match serde_json::from_value::<Action>(serde_json::Value::from(action)) {
+        Ok(a) => a.label_zh(),
+        Err(_) => match action {
+            assess::run::AUDIT_MANUAL => "人工扣分",
+            AUDIT_RECHECK => "复查抓取",
+            AUDIT_PUBLISH => "发布",
+            other => other,
+        },
     };
     // The decision's own JSON says where to and how much.
     let v: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
@@ -385,6 +386,8 @@ pub async fn respond(
 
 /// The audit log's action for a re-check fetch.
 pub const AUDIT_RECHECK: &str = "recheck";
+/// The audit log's action for a publication.
+pub const AUDIT_PUBLISH: &str = "publish";
 
 /// Fetches the finding's first page again, once, politely (robots.txt obeyed, no link
 /// followed), into the store as a crawl of its own; the audit row names the new fetch. The

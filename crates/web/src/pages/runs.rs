@@ -333,7 +333,7 @@ pub async fn publish(
     state.run(run).await?;
     let row = store::DecisionRow {
         finding: String::new(),
-        action: "publish".into(),
+        action: super::finding::AUDIT_PUBLISH.into(),
         by: v.name(),
         at: super::finding::now_local(),
         reason: "发布评估，结果冻结".into(),
