@@ -238,6 +238,13 @@ pub const GUIDE_TITLE_ENDINGS: &[&str] = &[
     "办事流程",
     "办理流程",
     "办理程序",
+    "申领程序",
+    "申领流程",
+    "申请程序",
+    "申请流程",
+    "办证程序",
+    "办证流程",
+    "办理手续",
     "办理规程",
     "服务规程",
     "工作规程",
@@ -309,4 +316,51 @@ pub fn is_chrome_only(value: &str) -> bool {
         rest = rest.replace(w, " ");
     }
     !value.trim().is_empty() && !rest.chars().any(|c| c.is_alphanumeric())
+}
+
+/// A fee stated in passing, inside another section (一律免收工本费, 每证收取证书工本费4元,
+/// 不收费): a guide that says it anywhere has said what the service costs.
+pub fn fee_in_passing(text: &str) -> bool {
+    static FEE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?:免收|免交|免缴|不收取|无需缴纳|不需缴纳)\p{Han}{0,6}费|不收费|免费办理|收取\p{Han}{0,10}费\p{Han}{0,6}\d+(?:\.\d+)?\s*元|(?:工本费|手续费|服务费)\p{Han}{0,6}\d+(?:\.\d+)?\s*元",
+        )
+        .ok()
+    });
+    FEE.as_ref().is_some_and(|re| re.is_match(text))
+}
+
+/// Documents named inside the steps (持《评定表》及二寸照片五张、本人身份证到县残联办理;
+/// 携带…户口本、身份证、生育证在…办理): the guide lists its materials, only not under a label
+/// of their own. A verb of bringing, then at least two different documents in one sentence.
+pub fn materials_in_passing(text: &str) -> bool {
+    static BRING: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?:携带|持有?|提交|提供|带上|凭)([^。；;！!？?]{4,160})").ok()
+    });
+    const DOCUMENTS: &[&str] = &[
+        "身份证",
+        "户口簿",
+        "户口本",
+        "照片",
+        "相片",
+        "证明",
+        "申请表",
+        "登记表",
+        "评定表",
+        "审批表",
+        "结婚证",
+        "生育证",
+        "营业执照",
+        "证书",
+        "手册",
+        "合同",
+        "复印件",
+        "原件",
+    ];
+    BRING.as_ref().is_some_and(|re| {
+        re.captures_iter(text).any(|c| {
+            let after = c.get(1).map_or("", |m| m.as_str());
+            DOCUMENTS.iter().filter(|d| after.contains(*d)).count() >= 2
+        })
+    })
 }

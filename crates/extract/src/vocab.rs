@@ -5,7 +5,9 @@
 //! Label matching, strongest first: the label itself; a trap contained in the label (办理时限
 //! in 办理时限及费用 is not 办理时间); a rubric label at the end of a longer label (办事依据 ends
 //! with 依据); the label's head word shared with exactly one element's labels (许可条件 and
-//! 申请条件 share 条件), which is only trusted when the value has the element's shape.
+//! 申请条件 share 条件), which is only trusted when the value has the element's shape; so is
+//! a label ending with one of the element's weak endings (服务对象, 补贴对象 for the conditions:
+//! the conditions only when it says who qualifies).
 
 use serde::Serialize;
 
@@ -19,6 +21,8 @@ pub struct ElementWords {
     pub role: Option<rubric::ElementRole>,
     pub labels: Vec<String>,
     pub not: Vec<String>,
+    /// Endings of labels that are this element only when the value has its shape (对象).
+    pub weak: Vec<String>,
 }
 
 /// Everything the extractor needs from a rubric.
@@ -47,6 +51,9 @@ pub enum LabelMatch {
     Suffix(usize),
     /// Shares its head word with one element's labels; needs the value's shape to agree.
     Head(usize),
+    /// Ends with one of the element's weak endings (服务对象 for the conditions): needs the
+    /// value's shape to agree, and never makes a page a guide (a service list's cells end so).
+    Weak(usize),
     /// A look-alike: the label is another thing than element `usize` (a trap).
     Not(usize),
 }
@@ -57,6 +64,7 @@ impl LabelMatch {
             LabelMatch::Exact(i)
             | LabelMatch::Suffix(i)
             | LabelMatch::Head(i)
+            | LabelMatch::Weak(i)
             | LabelMatch::Not(i) => i,
         }
     }
@@ -84,6 +92,7 @@ impl Vocabulary {
                     role: e.role,
                     labels: e.labels.iter().map(norm).collect(),
                     not: e.not.iter().map(norm).collect(),
+                    weak: e.weak.iter().map(norm).collect(),
                 })
                 .collect(),
             placeholder_values: r.placeholders.values.iter().map(norm).collect(),
@@ -146,6 +155,13 @@ impl Vocabulary {
             .position(|e| e.labels.iter().any(|x| x == l))
         {
             return Some(LabelMatch::Exact(i));
+        }
+        if let Some(i) = self
+            .elements
+            .iter()
+            .position(|e| e.weak.iter().any(|x| l.ends_with(x.as_str())))
+        {
+            return Some(LabelMatch::Weak(i));
         }
         if let Some(i) = self
             .elements
@@ -279,7 +295,11 @@ mod tests {
         );
         assert_eq!(
             v.match_label("受理范围"),
-            Some(LabelMatch::Not(idx("申请条件")))
+            Some(LabelMatch::Weak(idx("申请条件")))
+        );
+        assert_eq!(
+            v.match_label("补贴对象"),
+            Some(LabelMatch::Weak(idx("申请条件")))
         );
         assert_eq!(
             v.match_label("办事依据"),

@@ -280,3 +280,82 @@ fn a_section_holding_only_page_chrome_is_empty() {
         );
     }
 }
+
+/// Who may apply (服务对象, 补贴对象, 办证对象) is the conditions when it says who qualifies,
+/// and not when it only names a kind of applicant; such a label never makes a page a guide.
+#[test]
+fn who_may_apply_is_the_conditions_only_when_it_says_who_qualifies() {
+    let guide = |who: &str| {
+        text_page(&format!(
+            "创业补贴申领办事指南\n一、{who}\n二、所需材料:申请表原件一份、居民身份证原件\n\
+             三、办理程序:申请、审核、公示、发放\n四、受理地点:县人社局一楼3号窗口\n"
+        ))
+        .guide
+        .expect("a guide")
+    };
+    let qualifies = guide("补贴对象:毕业5年以内的高校毕业生、登记失业半年以上人员、持证残疾人");
+    assert!(
+        qualifies.element("申请条件").unwrap().present,
+        "{:?}",
+        qualifies.element("申请条件")
+    );
+    let kind_only = guide("服务对象:自然人、法人");
+    assert!(
+        !kind_only.element("申请条件").unwrap().present,
+        "{:?}",
+        kind_only.element("申请条件")
+    );
+    // A list of services, one cell a line: a cell ending in 对象 is not a label that makes it
+    // a guide.
+    let list = text_page(
+        "退役军人事务局公共服务清单\n序号\n事项名称\n服务对象\n1\n优抚对象短期疗养办理\n\
+         区退役军人事务局\n优抚对象\n符合条件的五至十级残疾军人、年老体弱复员军人等人员\n",
+    );
+    assert!(list.guide.is_none(), "{:?}", list.guide);
+}
+
+/// A title that names a service and the page's genre (…申领程序, …办理指南) opens the reading on
+/// a page with no labels at all, only numbered steps; the fee and the documents said in
+/// passing inside the steps are read. A guide to something other than a service is not.
+#[test]
+fn a_guide_title_over_numbered_steps_without_labels() {
+    let f = text_page(
+        "残疾证申领程序\n1、到县残联领取《残疾人证申请表》二份\n\
+         2、持《评定表》到指定医院评定残疾类别和等级。\n\
+         3、经评定后,持《评定表》及二寸照片五张、本人身份证,到县残联办理,由工作人员审核发证。\n\
+         4、残疾人证的申领、核发、补发,一律免收工本费。\n",
+    );
+    let g = f.guide.expect("a guide");
+    for e in ["事项名称", "办理材料", "收费标准及依据"] {
+        assert!(g.element(e).unwrap().present, "{e}: {:?}", g.element(e));
+    }
+    assert_eq!(
+        g.element("事项名称").unwrap().value.as_deref(),
+        Some("残疾证申领程序")
+    );
+    let other = text_page(
+        "政府信息公开指南\n1、申请人可通过信函、传真、网上提交申请。\n\
+         2、行政机关收到申请后,在20个工作日内答复。\n3、提供政府信息,不收费。\n",
+    );
+    assert!(other.guide.is_none(), "{:?}", other.guide);
+}
+
+/// A fee or documents mentioned in passing on a guide whose labels do not name them.
+#[test]
+fn documents_and_fee_said_in_passing_are_read_only_when_said() {
+    let f = text_page(
+        "出生医学证明办理指南\n一、办理程序\n1、由婴儿的家属携带《孕产妇保健手册》、婴儿父母的户口本、\
+         身份证在妇幼保健机构办理。\n2、审核后当场发证。\n二、注意事项\n\
+         每证收取证书工本费4元。\n",
+    );
+    let g = f.guide.expect("a guide");
+    assert!(g.element("办理材料").unwrap().present);
+    assert!(g.element("收费标准及依据").unwrap().present);
+    let quiet = text_page(
+        "出生医学证明办理指南\n一、办理程序\n1、由婴儿的家属到妇幼保健机构申请。\n\
+         2、审核后当场发证。\n二、办理时间:工作日上午8:00-12:00\n",
+    );
+    let g = quiet.guide.expect("a guide");
+    assert!(!g.element("办理材料").unwrap().present);
+    assert!(!g.element("收费标准及依据").unwrap().present);
+}

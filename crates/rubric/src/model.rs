@@ -83,6 +83,10 @@ pub struct Element {
     pub labels: Vec<String>,
     /// Look-alike labels that are another thing (办理时限 is not 办理时间).
     pub not: Vec<String>,
+    /// Endings of labels that name the element only when what follows has its shape: a
+    /// 服务对象 or 补贴对象 that says who qualifies (年满18周岁、本市户籍的…) gives the conditions;
+    /// one that says 自然人 does not.
+    pub weak: Vec<String>,
 }
 
 /// The kinds of service-guide element the page reader knows the content of. A rubric names

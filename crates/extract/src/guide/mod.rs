@@ -239,13 +239,14 @@ pub fn guide(
         for (m, value) in parts {
             let i = m.element();
             let shape = cues::score(vocab.role(i), &value);
-            if matches!(m, LabelMatch::Head(_)) && shape.is_none_or(|s| s == 0) {
+            let weak = matches!(m, LabelMatch::Head(_) | LabelMatch::Weak(_));
+            if weak && shape.is_none_or(|s| s == 0) {
                 // A head-word label (许可条件) only counts when its value agrees.
                 if !vocab.is_placeholder(&value) {
                     continue;
                 }
             }
-            seen[i] |= !matches!(m, LabelMatch::Head(_));
+            seen[i] |= !weak;
             let base = match m {
                 LabelMatch::Exact(_) => BY_EXACT_LABEL,
                 LabelMatch::Suffix(_) => BY_SUFFIX_LABEL,
@@ -297,8 +298,10 @@ pub fn guide(
             // shown to be a guide, but does not make a contact page a guide — unless it heads
             // a section of its own with a value of the element's shape (三、办证材料 over a
             // list of documents): the page is then built of sections as guides are.
-            labelled_present[i] |= !matches!(m, LabelMatch::Head(_))
-                || (seg.how == How::Heading && shape.is_some_and(|s| s >= HEAD_SECTION_SHAPE));
+            labelled_present[i] |= !weak
+                || (matches!(m, LabelMatch::Head(_))
+                    && seg.how == How::Heading
+                    && shape.is_some_and(|s| s >= HEAD_SECTION_SHAPE));
             let conf = if shape == Some(0) {
                 base - SHAPE_DISAGREES
             } else {
@@ -317,9 +320,13 @@ pub fn guide(
         }
     }
 
-    // Every way of being a guide needs one element given under its own label; most pages
-    // stop here, before the content pass (the costly part).
-    if !labelled_present.iter().any(|p| *p) {
+    // A title that names a service and the page's genre (残疾证申领程序, 出生医学证明办理指南)
+    // says guide by itself, as a guide column does: such pages often carry no label at all,
+    // only numbered steps. Every other way of being a guide needs one element given under its
+    // own label; most pages stop here, before the content pass (the costly part).
+    let name_from_title = title_candidate(title, &lines, vocab);
+    let titled = name_from_title.as_deref().is_some_and(says_guide);
+    if !titled && !labelled_present.iter().any(|p| *p) {
         return None;
     }
 
@@ -348,16 +355,48 @@ pub fn guide(
         by_content += 1;
     }
 
+    // The fee and the documents are often said in passing, inside the steps or a note
+    // (一律免收工本费; 持《评定表》及二寸照片、本人身份证到县残联办理).
+    for (role, said) in [
+        (ElementRole::Fee, cues::fee_in_passing as fn(&str) -> bool),
+        (ElementRole::Materials, cues::materials_in_passing),
+    ] {
+        let Some(j) = vocab.role_index(role) else {
+            continue;
+        };
+        if facts[j].as_ref().is_some_and(|f| f.present) || labelled_seen_absent(&facts[j]) {
+            continue;
+        }
+        if let Some(line) = lines.iter().find(|l| said(&l.text)) {
+            facts[j] = Some(ElementFact {
+                present: true,
+                label: None,
+                value: Some(clip(&line.text)),
+                confidence: BY_CONTENT,
+                how: How::Content,
+            });
+            by_content += 1;
+        }
+    }
+
     let strong = labelled_present.iter().filter(|p| **p).count();
     let n_seen = seen.iter().filter(|p| **p).count();
-    if !(strong >= 2 || (strong >= 1 && (n_seen >= 3 || strong + by_content >= 3))) {
+    let read = facts
+        .iter()
+        .enumerate()
+        .filter(|(i, f)| Some(*i) != item_name_index(vocab) && f.as_ref().is_some_and(|f| f.present))
+        .count();
+    if !(strong >= 2
+        || (strong >= 1 && (n_seen >= 3 || strong + by_content >= 3))
+        || (titled && read >= 2))
+    {
         return None;
     }
 
     // The item name: a labelled 事项名称, else a title that names a service.
     if let Some(i) = item_name_index(vocab)
         && !facts[i].as_ref().is_some_and(|f| f.present)
-        && let Some(t) = title_candidate(title, &lines, vocab)
+        && let Some(t) = name_from_title
     {
         facts[i] = Some(ElementFact {
             present: true,
@@ -559,6 +598,11 @@ const TITLE_SEARCH: usize = 20;
 /// A title made of a service's name and the page's genre: 社会团体名称预登记办事指南,
 /// 城乡最低生活保障办事流程, …收费许可证办理规程.
 fn is_guide_title(t: &str) -> bool {
+    guide_title_stem(t).is_some()
+}
+
+/// The service's name before the genre of a guide title (残疾证申领 in 残疾证申领程序).
+fn guide_title_stem(t: &str) -> Option<&str> {
     let t = t.trim_end_matches(|c: char| {
         matches!(c, '(' | ')' | '（' | '）')
             || c.is_ascii_digit()
@@ -566,7 +610,18 @@ fn is_guide_title(t: &str) -> bool {
     });
     cues::GUIDE_TITLE_ENDINGS
         .iter()
-        .any(|e| t.ends_with(e) && t.chars().count() >= e.chars().count() + 3)
+        .find(|e| t.ends_with(*e) && t.chars().count() >= e.chars().count() + 3)
+        .map(|e| &t[..t.len() - e.len()])
+}
+
+/// A guide title whose name is a service's (出生医学证明办理指南), not a guide to something
+/// else (政府信息公开指南).
+fn says_guide(t: &str) -> bool {
+    guide_title_stem(t).is_some_and(|stem| {
+        cues::SERVICE_NAME_WORDS
+            .iter()
+            .any(|w| *w != "指南" && stem.contains(w))
+    })
 }
 
 /// A value that is only another field, name and value (`办件类型 承诺件`, `办件类型: 即办件`,

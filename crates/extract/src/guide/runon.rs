@@ -233,7 +233,7 @@ fn hits(text: &str, vocab: &Vocabulary, glued_page: bool) -> Vec<Hit> {
             // A look-alike (办理时限) still marks where a section starts: kept so that the
             // value before it does not run on into it, but it names no element.
             LabelMatch::Not(_) => usize::MAX,
-            LabelMatch::Head(_) => continue,
+            LabelMatch::Head(_) | LabelMatch::Weak(_) => continue,
         };
         for (at, _) in text.match_indices(label.as_str()) {
             let before = text[..at].chars().next_back();

@@ -337,6 +337,7 @@ impl<'a> Checker<'a> {
                 role,
                 labels,
                 not: e.not.clone(),
+                weak: e.weak.clone(),
             });
         }
         out

@@ -67,6 +67,8 @@ pub(super) struct RawElement {
     pub(super) labels: Vec<String>,
     #[serde(default)]
     pub(super) not: Vec<String>,
+    #[serde(default)]
+    pub(super) weak: Vec<String>,
 }
 
 #[derive(Deserialize)]
