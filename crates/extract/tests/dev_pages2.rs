@@ -14,7 +14,7 @@ use extract::Vocabulary;
 use serde_json::Value;
 
 /// Share of element calls that agree with the labels, at least.
-const FLOOR: f64 = 0.84;
+const FLOOR: f64 = 0.90;
 /// Look-alikes taken for guides, at most (two of the eight: a blank template with every
 /// label and placeholders, and a format specification table).
 const MAX_LOOKALIKES: usize = 2;

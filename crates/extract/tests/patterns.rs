@@ -359,3 +359,51 @@ fn documents_and_fee_said_in_passing_are_read_only_when_said() {
     assert!(!g.element("办理材料").unwrap().present);
     assert!(!g.element("收费标准及依据").unwrap().present);
 }
+
+/// A table flattened one cell a line under its heading (序号, 提交材料名称, 原件份数, then the
+/// rows) is that section's content: its column names do not open sections of their own, and
+/// the sentence introducing it (申请人把下列申请材料送交办理窗口:) names no place.
+#[test]
+fn a_table_flattened_one_cell_a_line_stays_in_its_section() {
+    let f = text_page(
+        "测绘资质审批服务指南\n一、设立依据\n《中华人民共和国测绘法》第五章\n\
+         二、办理条件\n具有企业或者事业单位法人资格\n三、申办材料\n\
+         申请人把下列申请材料(文件、物品)送交办理窗口:\n序号 |\n提交材料名称 |\n原件份数 |\n\
+         1 |\n经办人身份证明 |\n1 |\n2 |\n测绘资质证书 |\n1 |\n",
+    );
+    let g = f.guide.expect("a guide");
+    let m = g.element("办理材料").unwrap();
+    assert!(m.present, "{m:?}");
+    assert!(
+        m.value.as_deref().unwrap_or("").contains("测绘资质证书"),
+        "{m:?}"
+    );
+    assert!(
+        !g.element("办理地点").unwrap().present,
+        "{:?}",
+        g.element("办理地点")
+    );
+}
+
+/// 注意事项 ends with 事项 but is not the item's name; a heading may quote the certificate it
+/// is about (…婴儿《出生医学证明》办理程序).
+#[test]
+fn notes_are_not_the_item_name_and_a_heading_may_quote_a_certificate() {
+    let f = text_page(
+        "出生医学证明办理指南\n一、在本市医疗机构出生的婴儿《出生医学证明》办理程序\n\
+         1、由婴儿的家属携带户口本、身份证在妇幼保健机构办理。\n2、审核后当场发证。\n\
+         二、注意事项\n1、先起好宝宝的名字。\n三、收费标准:不收费\n",
+    );
+    let g = f.guide.expect("a guide");
+    let name = g.element("事项名称").unwrap();
+    assert_eq!(
+        name.value.as_deref(),
+        Some("出生医学证明办理指南"),
+        "{name:?}"
+    );
+    assert!(
+        g.element("办理流程").unwrap().present,
+        "{:?}",
+        g.element("办理流程")
+    );
+}

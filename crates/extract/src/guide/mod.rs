@@ -384,11 +384,13 @@ pub fn guide(
     let read = facts
         .iter()
         .enumerate()
-        .filter(|(i, f)| Some(*i) != item_name_index(vocab) && f.as_ref().is_some_and(|f| f.present))
+        .filter(|(i, f)| {
+            Some(*i) != item_name_index(vocab) && f.as_ref().is_some_and(|f| f.present)
+        })
         .count();
     if !(strong >= 2
         || (strong >= 1 && (n_seen >= 3 || strong + by_content >= 3))
-        || (titled && read >= 2))
+        || (titled && (read >= 2 || strong >= 1)))
     {
         return None;
     }

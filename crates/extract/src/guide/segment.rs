@@ -103,6 +103,8 @@ pub(super) fn strip_colon(s: &str) -> String {
 }
 
 const SENTENCE_PUNCT: &[char] = &['，', '。', '；', ';', ',', '！', '？', '《'];
+/// A long heading may quote the certificate it is about (…婴儿《出生医学证明》办理程序).
+const LONG_HEADING_PUNCT: &[char] = &['，', '。', '；', ';', ',', '！', '？'];
 
 /// Labels found in a line: (label start, value start, match, label text). Known labels may
 /// sit anywhere before a colon; an unknown one only at the start of the line.
@@ -144,7 +146,19 @@ pub(super) fn inline_splits(
             }
         } else {
             match all.iter().find(|l| cand.ends_with(l.as_str())) {
-                Some(l) => (trimmed.len() - l.len(), l.clone(), vocab.match_label(l)),
+                Some(l) => {
+                    let m = vocab.match_label(l);
+                    // A sentence ending with a colon, then the list it introduces on the next
+                    // lines: not a label if it names another element before its last words.
+                    if hw[value_start..].trim().is_empty()
+                        && m.is_some_and(|m| {
+                            names_another(&cand[..cand.len() - l.len()], m.element(), vocab)
+                        })
+                    {
+                        continue;
+                    }
+                    (trimmed.len() - l.len(), l.clone(), m)
+                }
                 None => continue,
             }
         };
@@ -170,12 +184,16 @@ pub(super) fn segment(lines: &[&Line], vocab: &Vocabulary) -> Vec<Seg> {
     let mut open_numbering = Numbering::None;
     // Header of a table whose columns are elements: per grid column, its label match.
     let mut columns: Option<Vec<(String, Option<LabelMatch>)>> = None;
+    // Inside a table flattened one cell a line under an open section (序号, 提交材料名称, 原件
+    // 份数, 1, 经办人身份证明 …): its column names are not headings of their own.
+    let mut flat_table = false;
 
     for line in lines {
         if segs.len() >= MAX_SEGS {
             break;
         }
         if !line.cells.is_empty() {
+            flat_table = false;
             // A table under an open heading whose rows are not label/value pairs (四、申请材料
             // then 序号 | 申请材料名称 | 要求, then one row per document) is that section's
             // content, not a new section.
@@ -203,6 +221,14 @@ pub(super) fn segment(lines: &[&Line], vocab: &Vocabulary) -> Vec<Seg> {
         // normalises where it compares.
         let hw = line.text.clone();
         let (num, rest) = numbering(&hw);
+        if std::mem::take(&mut flat_table)
+            && !line.heading
+            && !matches!(num, Numbering::Chinese | Numbering::Bracket)
+        {
+            push_value(&mut segs, open, hw.trim());
+            flat_table = true;
+            continue;
+        }
         let rest_label = strip_colon(
             rest.trim_start_matches('【')
                 .split('】')
@@ -315,6 +341,7 @@ pub(super) fn segment(lines: &[&Line], vocab: &Vocabulary) -> Vec<Seg> {
 
         // Content: goes to the open section, else forms an unlabelled group (a numbered
         // list continues the group; "1." starts a new one).
+        flat_table = table_header && open.is_some();
         match open {
             Some(i) => segs[i].value.push(hw.trim().to_owned()),
             None => {
@@ -371,18 +398,35 @@ fn heading_labels(whole: &str, vocab: &Vocabulary) -> Vec<LabelMatch> {
     // A heading longer than a label that ends with one (申请民办非企业单位应当具备的条件,
     // 社会保障卡注销事项受理材料清单) names that element: a heading, not a sentence.
     let n = whole.chars().count();
-    if (MAX_LABEL_CHARS + 1..=LONG_HEADING_CHARS).contains(&n) && !whole.contains(SENTENCE_PUNCT) {
+    if (MAX_LABEL_CHARS + 1..=LONG_HEADING_CHARS).contains(&n)
+        && !whole.contains(LONG_HEADING_PUNCT)
+    {
         for label in vocab.all_labels() {
             if label.chars().count() >= 3
                 && whole.ends_with(label.as_str())
                 && let Some(m @ (LabelMatch::Exact(_) | LabelMatch::Suffix(_))) =
                     vocab.match_label(label)
             {
+                if names_another(&whole[..whole.len() - label.len()], m.element(), vocab) {
+                    return Vec::new();
+                }
                 return vec![LabelMatch::Suffix(m.element())];
             }
         }
     }
     Vec::new()
+}
+
+/// Whether `head` (the words before a label at the end of a sentence-long heading) names an
+/// element other than `element` by one of its labels: a sentence introducing a list names two
+/// things (申请人把下列申请材料送交办理窗口:), and which one it heads is not for its last words
+/// to say.
+fn names_another(head: &str, element: usize, vocab: &Vocabulary) -> bool {
+    vocab.all_labels().iter().any(|x| {
+        x.chars().count() >= 4
+            && head.contains(x.as_str())
+            && vocab.match_label(x).is_some_and(|o| o.element() != element)
+    })
 }
 
 /// The longest heading read as naming the element its last words name.
