@@ -407,3 +407,50 @@ fn notes_are_not_the_item_name_and_a_heading_may_quote_a_certificate() {
         g.element("办理流程")
     );
 }
+
+/// In a list of fields, an empty one (`- 办理地址:`) ends where its sibling starts: the
+/// unlabelled sections after the list (a tabbed page whose tab titles were lost) are read from
+/// their content, not taken as the address.
+#[test]
+fn an_empty_field_in_a_list_does_not_take_the_lines_after_the_list() {
+    let f = text_page(
+        "生育证办理\n- 所属机构: 卫计局\n- 办理地址:\n- 办理期限: 10个工作日\n\
+         - 咨询电话:0739-3661157\n\
+         结婚证、夫妻双方居民身份证、2寸免冠近照2张、离婚协议书复印件。\n\
+         (一)村级登记。办理登记的夫妻在村(居)民委员会填写生育服务登记表,即完成生育服务登记。\
+         村专干负责将登记情况上报所在乡镇(街道)。 (二)乡级发证。群众需要领取生育服务证的,\
+         对符合规定条件的,乡镇(街道)免费发放;对不符合条件的,书面告知不予发放的理由。 \
+         (三)证件送达。生育服务证由村专干送达,申请人也可直接从乡镇(街道)领取。\n\
+         不收费\n湖南省生育服务登记和生育证管理办法(湘卫指导发〔2016〕1号)\n",
+    );
+    let g = f.guide.expect("a guide");
+    assert!(
+        !g.element("办理地点").unwrap().present,
+        "{:?}",
+        g.element("办理地点")
+    );
+    assert!(
+        g.element("办理流程").unwrap().present,
+        "{:?}",
+        g.element("办理流程")
+    );
+}
+
+/// On a table flattened with labels glued to values, a label leading its line and running
+/// into a word (实施依据一、《…》) is cut there too, and the last value keeps its digits.
+#[test]
+fn a_glued_label_leading_its_line_is_cut_and_the_last_number_kept() {
+    let f = text_page(
+        "建设项目选址意见书核发办事指南\n受理地点社旗县行政审批服务中心1楼西大厅\n\
+         受理时间工作日上午8:00-12:00\n办件类型承诺件咨询电话0377-67985978,67932926\n\
+         实施依据一、《中华人民共和国城乡规划法》第三十六条:按照国家规定需要批准的建设项目。\n",
+    );
+    let g = f.guide.expect("a guide");
+    let basis = g.element("设定依据").unwrap();
+    assert!(basis.present, "{basis:?}");
+    let phone = g.element("联系电话").unwrap();
+    assert!(
+        phone.value.as_deref().unwrap_or("").ends_with("67932926"),
+        "{phone:?}"
+    );
+}

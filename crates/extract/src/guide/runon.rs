@@ -90,6 +90,7 @@ pub(super) fn expand(lines: &[&Line], vocab: &Vocabulary) -> Option<Vec<Line>> {
             || (chosen.len() == 1
                 && chosen[0].start == 0
                 && !glued(&line.text, &chosen[0])
+                && !(glued_page && glued_to_words(&line.text, &chosen[0]))
                 && leads(&line.text, &chosen[0]))
         {
             None
@@ -303,7 +304,13 @@ fn cut_at(text: &str, hits: &[Hit]) -> Vec<String> {
         let next = hits.get(k + 1).map_or(text.len(), |n| n.start);
         let value = text[h.end..next]
             .trim_start_matches([':', '：', ' ', '\u{3000}', '?', '？', '\u{FFFD}']);
-        let value = TRAILING_NUMBER.replace(value, "");
+        // A numbering token at the end belongs to the next label; the last value has none
+        // after it (a phone number ending …26 keeps its digits).
+        let value = if k + 1 < hits.len() {
+            TRAILING_NUMBER.replace(value, "")
+        } else {
+            value.into()
+        };
         parts.push(format!("{}：{}", &text[h.start..h.end], value.trim()));
     }
     parts

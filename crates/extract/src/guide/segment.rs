@@ -182,6 +182,9 @@ pub(super) fn segment(lines: &[&Line], vocab: &Vocabulary) -> Vec<Seg> {
     // The open section, which takes the lines that follow it.
     let mut open: Option<usize> = None;
     let mut open_numbering = Numbering::None;
+    // The open section is an empty field written with its colon (`- 办理地址:`), one of a list
+    // of fields, rather than a heading.
+    let mut open_is_field = false;
     // Header of a table whose columns are elements: per grid column, its label match.
     let mut columns: Option<Vec<(String, Option<LabelMatch>)>> = None;
     // Inside a table flattened one cell a line under an open section (序号, 提交材料名称, 原件
@@ -274,6 +277,7 @@ pub(super) fn segment(lines: &[&Line], vocab: &Vocabulary) -> Vec<Seg> {
             segs.push(Seg::new(Some(whole), heading_matches, "", How::Heading));
             open = Some(segs.len() - 1);
             open_numbering = num;
+            open_is_field = hw.trim_end().ends_with([':', '：']);
             continue;
         }
         if let Some(v) = bracket_value {
@@ -315,6 +319,12 @@ pub(super) fn segment(lines: &[&Line], vocab: &Vocabulary) -> Vec<Seg> {
                 if value.is_empty() || starts_list {
                     open = Some(segs.len() - 1);
                     open_numbering = Numbering::None;
+                    open_is_field = value.is_empty();
+                } else if m.is_some() && open_is_field {
+                    // In a list of fields, a field with its value on its line ends the empty
+                    // one before it: `- 办理地址:` does not take its siblings' lines. (A heading
+                    // keeps its lines: 办理地点, then 上班时间:…, then the place.)
+                    open = None;
                 }
             }
             continue;
@@ -336,6 +346,7 @@ pub(super) fn segment(lines: &[&Line], vocab: &Vocabulary) -> Vec<Seg> {
             segs.push(Seg::new(Some(whole), Vec::new(), "", How::Heading));
             open = Some(segs.len() - 1);
             open_numbering = num;
+            open_is_field = false;
             continue;
         }
 
