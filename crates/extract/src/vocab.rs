@@ -302,7 +302,7 @@ mod tests {
             Some(LabelMatch::Weak(idx("申请条件")))
         );
         assert_eq!(
-            v.match_label("办事依据"),
+            v.match_label("行政依据"),
             Some(LabelMatch::Suffix(idx("设定依据")))
         );
         assert_eq!(
