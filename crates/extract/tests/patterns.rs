@@ -454,3 +454,33 @@ fn a_glued_label_leading_its_line_is_cut_and_the_last_number_kept() {
         "{phone:?}"
     );
 }
+
+/// A notice that issues a guide (关于印发《…办事指南》的通知) carries it as its body; a long
+/// heading ending with an element's head word (…应当具备的条件) heads that element when its
+/// content agrees. An ordinary notice is still no guide.
+#[test]
+fn a_notice_issuing_a_guide_is_read_as_one() {
+    let f = text_page(
+        "市行政审批服务局关于印发《社会组织登记办事指南(试行)》的通知\n\
+         各县区行政审批服务局:现将《社会组织登记办事指南(试行)》印发给你们,请参照执行。\n\
+         一、市级民办非企业登记办事指南\n(一)主要法规\n1.民办非企业单位登记管理暂行条例\n\
+         2.民办非企业单位登记暂行办法\n(二)申请民办非企业单位应当具备的条件\n\
+         1.经业务主管单位审查同意;\n2.有规范的名称、必要的组织机构;\n3.有与其业务活动相适应的从业人员;\n",
+    );
+    let g = f.guide.expect("a guide");
+    assert!(
+        g.element("设定依据").unwrap().present,
+        "{:?}",
+        g.element("设定依据")
+    );
+    assert!(
+        g.element("申请条件").unwrap().present,
+        "{:?}",
+        g.element("申请条件")
+    );
+    let notice = text_page(
+        "关于调整社会组织登记窗口办公时间的通知\n一、办理地点:市民服务中心二楼\n\
+         二、办理时间:工作日上午9:00-12:00\n三、咨询电话:0915-3212345\n",
+    );
+    assert!(notice.guide.is_none(), "{:?}", notice.guide);
+}

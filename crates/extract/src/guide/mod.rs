@@ -325,7 +325,8 @@ pub fn guide(
     // only numbered steps. Every other way of being a guide needs one element given under its
     // own label; most pages stop here, before the content pass (the costly part).
     let name_from_title = title_candidate(title, &lines, vocab);
-    let titled = name_from_title.as_deref().is_some_and(says_guide);
+    let titled =
+        name_from_title.as_deref().is_some_and(says_guide) || title.is_some_and(issues_guide);
     if !titled && !labelled_present.iter().any(|p| *p) {
         return None;
     }
@@ -641,6 +642,15 @@ fn is_another_field(value: &str) -> bool {
     !v.contains('\n') && v.chars().count() <= 30 && FIELD.as_ref().is_some_and(|re| re.is_match(v))
 }
 
+/// A notice that issues a guide (关于印发《社会组织登记办事指南(试行)》的通知): it carries the
+/// guide as its body, and its title says guide as a guide's own title does.
+fn issues_guide(title: &str) -> bool {
+    title
+        .split_once('《')
+        .and_then(|(_, quoted)| quoted.split_once('》'))
+        .is_some_and(|(name, _)| names_genre(name))
+}
+
 /// Whether a line names the page's genre anywhere (…服务指南(三) 设置…审批).
 fn names_genre(t: &str) -> bool {
     cues::GUIDE_TITLE_ENDINGS.iter().any(|e| t.contains(e))
@@ -668,6 +678,9 @@ fn is_disclosure_metadata(text: &str) -> bool {
 fn is_notice(title: Option<&str>) -> bool {
     let Some(t) = title else { return false };
     let mut t = t.trim();
+    if issues_guide(t) {
+        return false;
+    }
     // "…的公告（征求意见稿）": the genre word sits before a trailing note in brackets.
     if t.ends_with([')', '）'])
         && let Some(i) = t.rfind(['(', '（'])

@@ -424,6 +424,18 @@ fn heading_labels(whole: &str, vocab: &Vocabulary) -> Vec<LabelMatch> {
                 return vec![LabelMatch::Suffix(m.element())];
             }
         }
+        // …应当具备的条件: its last words share their head word with one element's labels
+        // (a weak label: the value's shape must agree).
+        let chars: Vec<char> = whole.chars().collect();
+        let tail: String = chars[chars.len().saturating_sub(MAX_LABEL_CHARS)..]
+            .iter()
+            .collect();
+        let before_head: String = chars[..chars.len().saturating_sub(2)].iter().collect();
+        if let Some(m @ LabelMatch::Head(_)) = vocab.match_label(&tail)
+            && !names_another(&before_head, m.element(), vocab)
+        {
+            return vec![m];
+        }
     }
     Vec::new()
 }
