@@ -259,6 +259,21 @@ pub const GUIDE_TITLE_ENDINGS: &[&str] = &[
     "须知",
 ];
 
+/// Words of a page that tells how to write guides (“办事指南”格式范本, 办事指南格式规范表): it
+/// carries every label, with instructions or blanks for values, and describes no service.
+pub const TEMPLATE_WORDS: &[&str] = &[
+    "格式范本",
+    "格式规范",
+    "格式模板",
+    "指南模板",
+    "编制规范",
+    "编写规范",
+    "填写规范",
+    "编制说明",
+    "填写说明",
+    "编写说明",
+];
+
 /// Genre words of a disclosure catalogue (标准目录): pages that list elements as columns.
 pub const CATALOGUE_WORDS: &[&str] = &[
     "公开事项",

@@ -244,10 +244,41 @@ impl Vocabulary {
             return true;
         }
         // 详见附件 / 见窗口: a pointer elsewhere, when that is all the value says.
-        self.placeholder_prefixes
+        if self
+            .placeholder_prefixes
             .iter()
             .any(|p| v.starts_with(p.as_str()) && v.chars().count() <= 12)
+        {
+            return true;
+        }
+        is_blank_template(v)
     }
+}
+
+/// A value left as a blank template's filler (XXXX, 德州市XX区XX街XX号, 周X至周X 上午XX:XX),
+/// maybe followed by the drafter's note (XXXX //对申请条件的详细描述): nothing of a real
+/// service is said. Two runs of X (or ×) in the value before the note, or nothing but them.
+fn is_blank_template(v: &str) -> bool {
+    let v = v.split("//").next().unwrap_or(v);
+    let mut runs = 0;
+    let mut run = 0;
+    for c in v.chars().chain(std::iter::once(' ')) {
+        if matches!(c, 'X' | 'x' | '×') {
+            run += 1;
+        } else {
+            if run >= 2 {
+                runs += 1;
+            }
+            run = 0;
+        }
+    }
+    let rest = v
+        .chars()
+        .filter(|c| {
+            !matches!(c, 'X' | 'x' | '×') && !c.is_ascii_punctuation() && !c.is_whitespace()
+        })
+        .count();
+    runs >= 2 || (runs == 1 && rest == 0)
 }
 
 fn last_chars(s: &str, n: usize) -> &str {

@@ -484,3 +484,37 @@ fn a_notice_issuing_a_guide_is_read_as_one() {
     );
     assert!(notice.guide.is_none(), "{:?}", notice.guide);
 }
+
+/// A page that tells how to write guides — a blank 格式范本 with XXXX for every value, a
+/// 格式规范表 listing the fields as 必填 — carries every label and describes no service.
+#[test]
+fn a_template_for_writing_guides_is_no_guide() {
+    let blank = text_page(
+        "“办事指南”格式范本\n申办条件:XXXX //对申请条件的详细描述\n申请材料:XXXX\n\
+         办理地址:德州市XX区(县)XX街XX号XX座XX层XX室\n办理电话:XXXX\n\
+         办理时间:周X至周X 上午XX:XX-下午XX:XX\n办理程序:XXXX //对办理程序的详细描述\n",
+    );
+    assert!(blank.guide.is_none(), "{:?}", blank.guide);
+    let spec = text_page(
+        "公共服务、办事指南格式规范表(格式五)\n1 | 事务名称 | 必填\n2 | 申报条件 | 办事类必填\n\
+         3 | 办理流程 | 办事类必填\n4 | 收费标准 | 必填\n5 | 办理地点 | 必填\n6 | 咨询电话 | 必填\n",
+    );
+    assert!(spec.guide.is_none(), "{:?}", spec.guide);
+}
+
+/// The same blanks on a page whose title does not say template: each blank value is a
+/// placeholder, so the element it stands for is absent.
+#[test]
+fn a_value_of_template_blanks_is_a_placeholder() {
+    let f = text_page(
+        "居住证办理办事指南\n一、申请条件:在本县居住半年以上\n二、申请材料:身份证、照片\n\
+         三、办理地址:XX市XX区XX街XX号\n四、办理时间:工作日上午8:00-12:00\n",
+    );
+    let g = f.guide.expect("a guide");
+    assert!(
+        !g.element("办理地点").unwrap().present,
+        "{:?}",
+        g.element("办理地点")
+    );
+    assert!(g.element("申请条件").unwrap().present);
+}

@@ -210,7 +210,7 @@ pub fn guide(
         }
         None => lines,
     };
-    if is_catalogue(title, &lines) || is_notice(title) {
+    if is_catalogue(title, &lines) || is_notice(title) || is_template(title, &lines) {
         return None;
     }
     let segs = segment(&lines, vocab);
@@ -688,6 +688,17 @@ fn is_notice(title: Option<&str>) -> bool {
         t = t[..i].trim_end();
     }
     cues::NOTICE_TITLE_ENDINGS.iter().any(|e| t.ends_with(e))
+}
+
+/// A page about how to write guides, by its title or its first lines (格式范本, 规范表 …).
+fn is_template(title: Option<&str>, lines: &[&Line]) -> bool {
+    title
+        .into_iter()
+        .chain(lines.iter().take(TITLE_WINDOW).map(|l| l.text.as_str()))
+        .any(|t| {
+            let t = crate::text::squeeze(t);
+            cues::TEMPLATE_WORDS.iter().any(|w| t.contains(w))
+        })
 }
 
 fn is_catalogue(title: Option<&str>, lines: &[&Line]) -> bool {
