@@ -40,6 +40,16 @@ pub struct Vocabulary {
     /// Every label and trap, longest first (computed once: run-on text is searched with it).
     #[serde(skip)]
     longest_first: Vec<String>,
+    /// How each of `longest_first` matches (`match_label`), computed once.
+    #[serde(skip)]
+    longest_first_matches: Vec<Option<LabelMatch>>,
+    /// Finds every occurrence of every one of `longest_first` in one pass over a text.
+    #[serde(skip)]
+    finder: Option<aho_corasick::AhoCorasick>,
+    /// Each head word (a label's last [`HEAD_CHARS`] characters, of labels longer than that)
+    /// and the elements whose labels end with it.
+    #[serde(skip)]
+    head_owners: std::collections::HashMap<String, Vec<usize>>,
 }
 
 /// How a label names an element.
@@ -101,7 +111,23 @@ impl Vocabulary {
             sample_words: col("samples"),
             guide_columns: col("guide"),
             longest_first: Vec::new(),
+            longest_first_matches: Vec::new(),
+            finder: None,
+            head_owners: std::collections::HashMap::new(),
         };
+        for (i, e) in v.elements.iter().enumerate() {
+            for x in &e.labels {
+                if x.chars().count() > HEAD_CHARS {
+                    let owners = v
+                        .head_owners
+                        .entry(last_chars(x, HEAD_CHARS).to_owned())
+                        .or_default();
+                    if !owners.contains(&i) {
+                        owners.push(i);
+                    }
+                }
+            }
+        }
         let mut all: Vec<String> = v
             .elements
             .iter()
@@ -109,8 +135,35 @@ impl Vocabulary {
             .collect();
         all.sort_by_key(|s| std::cmp::Reverse(s.chars().count()));
         all.dedup();
+        v.longest_first_matches = all.iter().map(|l| v.match_label(l)).collect();
+        v.finder = aho_corasick::AhoCorasick::new(&all).ok();
         v.longest_first = all;
         v
+    }
+
+    /// Every occurrence in `text` of every label and trap, as (index into
+    /// [`Vocabulary::all_labels`], byte offset), in the order of `all_labels` (longest first),
+    /// then of the text. Overlapping occurrences are all reported.
+    pub fn labels_in(&self, text: &str) -> Vec<(usize, usize)> {
+        let mut out: Vec<(usize, usize)> = match &self.finder {
+            Some(ac) => ac
+                .find_overlapping_iter(text)
+                .map(|m| (m.pattern().as_usize(), m.start()))
+                .collect(),
+            None => self
+                .longest_first
+                .iter()
+                .enumerate()
+                .flat_map(|(i, l)| text.match_indices(l.as_str()).map(move |(at, _)| (i, at)))
+                .collect(),
+        };
+        out.sort_unstable();
+        out
+    }
+
+    /// How the `i`th of [`Vocabulary::all_labels`] matches, as `match_label` says.
+    pub fn all_labels_match(&self, i: usize) -> Option<LabelMatch> {
+        self.longest_first_matches.get(i).copied().flatten()
     }
 
     /// The vocabulary of the bundled rubric.
@@ -144,7 +197,17 @@ impl Vocabulary {
         {
             return None;
         }
-        let l = squeeze(&halfwidth(label));
+        // Most candidates need no normalising: borrow them as they are.
+        let needs_norm = label
+            .chars()
+            .any(|c| c.is_whitespace() || c == '\u{a0}' || ('\u{FF01}'..='\u{FF5E}').contains(&c));
+        let normalised;
+        let l: &str = if needs_norm {
+            normalised = squeeze(&halfwidth(label));
+            &normalised
+        } else {
+            label
+        };
         let l = l.trim_matches(|c: char| matches!(c, ':' | '：' | '*' | '★'));
         if l.is_empty() || l.chars().count() > MAX_LABEL_CHARS {
             return None;
@@ -182,23 +245,10 @@ impl Vocabulary {
         let head = last_chars(l, HEAD_CHARS);
         let candidate = match best {
             Some((i, n)) => Some((LabelMatch::Suffix(i), &l[..l.len() - n])),
-            None => {
-                let owners: Vec<usize> = self
-                    .elements
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, e)| {
-                        e.labels.iter().any(|x| {
-                            x.chars().count() > HEAD_CHARS && last_chars(x, HEAD_CHARS) == head
-                        })
-                    })
-                    .map(|(i, _)| i)
-                    .collect();
-                match owners.as_slice() {
-                    [i] => Some((LabelMatch::Head(*i), &l[..l.len() - head.len()])),
-                    _ => None,
-                }
-            }
+            None => match self.head_owners.get(head).map(Vec::as_slice) {
+                Some([i]) => Some((LabelMatch::Head(*i), &l[..l.len() - head.len()])),
+                _ => None,
+            },
         };
         let (m, prefix) = candidate?;
         // A trap's qualifier (监督 in 监督电话, 举报 in 投诉举报电话) makes a look-alike a trap.

@@ -182,8 +182,9 @@ fn is_glued_table(lines: &[&Line], vocab: &Vocabulary) -> bool {
     let labels: Vec<(&String, usize)> = vocab
         .all_labels()
         .iter()
-        .filter(|l| l.chars().count() >= MIN_LABEL_CHARS)
-        .filter_map(|l| match vocab.match_label(l)? {
+        .enumerate()
+        .filter(|(_, l)| l.chars().count() >= MIN_LABEL_CHARS)
+        .filter_map(|(i, l)| match vocab.all_labels_match(i)? {
             LabelMatch::Exact(e) | LabelMatch::Suffix(e) => Some((l, e)),
             _ => None,
         })
@@ -222,51 +223,49 @@ fn hits(text: &str, vocab: &Vocabulary, glued_page: bool) -> Vec<Hit> {
         return Vec::new();
     }
     let mut out: Vec<Hit> = Vec::new();
-    for label in vocab.all_labels() {
-        if label.chars().count() < MIN_LABEL_CHARS || !text.contains(label.as_str()) {
+    let labels = vocab.all_labels();
+    // Longest label first, then left to right: where two overlap, the longer one stands.
+    for (i, at) in vocab.labels_in(text) {
+        let label = &labels[i];
+        if label.chars().count() < MIN_LABEL_CHARS {
             continue;
         }
-        let Some(m) = vocab.match_label(label) else {
-            continue;
-        };
-        let element = match m {
-            LabelMatch::Exact(e) | LabelMatch::Suffix(e) => e,
+        let element = match vocab.all_labels_match(i) {
+            Some(LabelMatch::Exact(e) | LabelMatch::Suffix(e)) => e,
             // A look-alike (办理时限) still marks where a section starts: kept so that the
             // value before it does not run on into it, but it names no element.
-            LabelMatch::Not(_) => usize::MAX,
-            LabelMatch::Head(_) | LabelMatch::Weak(_) => continue,
+            Some(LabelMatch::Not(_)) => usize::MAX,
+            _ => continue,
         };
-        for (at, _) in text.match_indices(label.as_str()) {
-            let before = text[..at].chars().next_back();
-            let after_word = glued_page && before.is_some_and(crate::listing::is_han);
-            if !before.is_none_or(boundary_before) && !after_word {
-                continue;
-            }
-            // 、 and . end a numbering token (一、 2.) but also separate the items of a list
-            // (办理依据、办理条件): only the first starts a field.
-            let numbered = || {
-                let mut back = text[..at].chars().rev();
-                back.next();
-                back.next()
-                    .is_some_and(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
-            };
-            let field_start = match before {
-                None => true,
-                Some('、' | '.' | '．') => numbered(),
-                Some(_) if after_word => true,
-                Some(c) => field_boundary(c),
-            };
-            let end = at + label.len();
-            if out.iter().any(|h| at < h.end && end > h.start) {
-                continue;
-            }
-            out.push(Hit {
-                start: at,
-                end,
-                element,
-                field_start,
-            });
+        let before = text[..at].chars().next_back();
+        let after_word = glued_page && before.is_some_and(crate::listing::is_han);
+        if !before.is_none_or(boundary_before) && !after_word {
+            continue;
         }
+        // 、 and . end a numbering token (一、 2.) but also separate the items of a list
+        // (办理依据、办理条件): only the first starts a field.
+        let numbered = || {
+            let mut back = text[..at].chars().rev();
+            back.next();
+            back.next()
+                .is_some_and(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
+        };
+        let field_start = match before {
+            None => true,
+            Some('、' | '.' | '．') => numbered(),
+            Some(_) if after_word => true,
+            Some(c) => field_boundary(c),
+        };
+        let end = at + label.len();
+        if out.iter().any(|h| at < h.end && end > h.start) {
+            continue;
+        }
+        out.push(Hit {
+            start: at,
+            end,
+            element,
+            field_start,
+        });
     }
     out.sort_by_key(|h| h.start);
     // Labels listed one after another (主动公示办理依据、办理条件、办理程序) are names in a

@@ -333,13 +333,16 @@ pub(super) fn segment(lines: &[&Line], vocab: &Vocabulary) -> Vec<Seg> {
         // An unknown heading: numbered 一、 / 【】 (or the open section's own numbering), or a
         // heading tag; short and without sentence punctuation.
         let short = whole.chars().count() <= MAX_LABEL_CHARS && !whole.contains(SENTENCE_PUNCT);
-        let guide_heading = vocab
-            .guide_columns
-            .iter()
-            .chain(&vocab.form_columns)
-            .chain(&vocab.sample_words)
-            .any(|w| squeeze(&whole) == *w)
-            || whole == "常见问题";
+        let guide_heading = short && {
+            let squeezed = squeeze(&whole);
+            vocab
+                .guide_columns
+                .iter()
+                .chain(&vocab.form_columns)
+                .chain(&vocab.sample_words)
+                .any(|w| squeezed == *w)
+                || whole == "常见问题"
+        };
         let numbered_heading = matches!(num, Numbering::Chinese | Numbering::Bracket)
             || (num != Numbering::None && num == open_numbering && open.is_some());
         if short && (numbered_heading || line.heading || guide_heading) {
