@@ -88,13 +88,23 @@ impl Driver {
             .as_str()
             .unwrap_or_else(|| panic!("no WebDriver session: {v}"))
             .to_string();
-        Driver {
+        let d = Driver {
             child,
             base,
             session,
             http,
             _profile: profile,
-        }
+        };
+        // Elements are waited for rather than looked up once: after a form is submitted the
+        // next page may still be loading on a busy machine (seen under CI's parallel tests).
+        // A wait for the page, not a time bound on the test.
+        d.cmd(
+            reqwest::Method::POST,
+            "/timeouts",
+            Some(json!({ "implicit": 10_000 })),
+        )
+        .await;
+        d
     }
 
     async fn cmd(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
