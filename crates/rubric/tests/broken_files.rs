@@ -234,3 +234,20 @@ fn a_value_of_the_wrong_type_is_said_in_chinese() {
     );
     assert!(!e.message.contains("invalid type"), "English leaked: {e}");
 }
+
+/// An empty look-alike or weak ending would be contained in, and end, every label: it is
+/// dropped, so the element keeps being read by its labels.
+#[test]
+fn empty_traps_and_weak_endings_are_dropped() {
+    let (text, _) = break_at(
+        "name = \"申请条件\"",
+        "weak = [\"对象\"",
+        "weak = [\" \", \"对象\"",
+    );
+    let text = text.replacen("not = [\"监督电话\"", "not = [\"\", \"监督电话\"", 1);
+    let r = rubric::parse("edited.toml", &text).unwrap();
+    let cond = r.element("申请条件").unwrap();
+    assert_eq!(cond.weak.first().map(String::as_str), Some("对象"));
+    let phone = r.element("联系电话").unwrap();
+    assert!(phone.not.iter().all(|n| !n.is_empty()), "{:?}", phone.not);
+}

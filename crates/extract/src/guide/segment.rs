@@ -448,10 +448,12 @@ fn heading_labels(whole: &str, vocab: &Vocabulary) -> Vec<LabelMatch> {
 /// things (申请人把下列申请材料送交办理窗口:), and which one it heads is not for its last words
 /// to say.
 fn names_another(head: &str, element: usize, vocab: &Vocabulary) -> bool {
-    vocab.all_labels().iter().any(|x| {
+    vocab.all_labels().iter().enumerate().any(|(i, x)| {
         x.chars().count() >= 4
             && head.contains(x.as_str())
-            && vocab.match_label(x).is_some_and(|o| o.element() != element)
+            && vocab
+                .all_labels_match(i)
+                .is_some_and(|o| o.element() != element)
     })
 }
 

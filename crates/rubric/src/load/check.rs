@@ -336,8 +336,9 @@ impl<'a> Checker<'a> {
                 name,
                 role,
                 labels,
-                not: e.not.clone(),
-                weak: e.weak.clone(),
+                // An empty entry would be contained in, and end, every label.
+                not: non_empty(&e.not),
+                weak: non_empty(&e.weak),
             });
         }
         out
@@ -878,4 +879,13 @@ pub(super) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
+}
+
+/// The entries of a word list, trimmed, without empty ones.
+fn non_empty(words: &[String]) -> Vec<String> {
+    words
+        .iter()
+        .map(|w| w.trim().to_string())
+        .filter(|w| !w.is_empty())
+        .collect()
 }
