@@ -518,3 +518,27 @@ fn a_value_of_template_blanks_is_a_placeholder() {
     );
     assert!(g.element("申请条件").unwrap().present);
 }
+
+/// On a run-on page, a line that starts with a label glued to its numbered value and runs on
+/// into the next label (申请材料1、…报告书 ?办理程序?1 受理…) is cut at both: the materials do
+/// not stay in the section before them.
+#[test]
+fn a_leading_label_glued_to_its_value_is_cut_with_the_rest() {
+    let f = text_page(
+        "生产建设项目水土保持方案审批\n- ?事项名称?\n\
+         生产建设项目水土保持方案审批 ?事项类别?行政许可类 办事依据2《中华人民共和国水土保持法》第二十五条\n\
+         ?受理机构?省水利厅 ?决定机构?? 办理条件1、符合《开发建设项目水土保持方案编报审批管理规定》的要求\n\
+         2、申报材料规范、齐全\n\
+         申请材料1、 申请人提交的方案申请批复文件 2、 水土保持方案报告书 ?办理程序?1 ? ? 受理 ? 1个工作日 ? 水利厅审核\n\
+         2 ? ? 审核 ? 11个工作日 ? 水利厅审核\n",
+    );
+    let g = f.guide.expect("a guide");
+    let m = g.element("办理材料").unwrap();
+    assert!(m.present, "{m:?}");
+    assert!(m.value.as_deref().unwrap_or("").contains("报告书"), "{m:?}");
+    let c = g.element("申请条件").unwrap();
+    assert!(
+        !c.value.as_deref().unwrap_or("").contains("报告书"),
+        "{c:?}"
+    );
+}

@@ -68,23 +68,25 @@ pub(super) fn expand(lines: &[&Line], vocab: &Vocabulary) -> Option<Vec<Line>> {
             .map(|h| h.element)
             .filter(|e| *e != usize::MAX)
             .collect();
-        let chosen: Vec<Hit> = if in_line.len() >= MIN_ELEMENTS
-            && line.text.chars().count() >= MIN_CHARS
-        {
-            hs
-        } else if page_is_guide {
-            // A label that already leads its line (【办理材料】…, 三、办理材料 …) is the
-            // segmenter's to read, with the lines under it: only labels further in are cut.
-            hs.into_iter()
-                .filter(|h| {
-                    h.field_start
-                        && (glued_page || field_end(&line.text, h))
-                        && (!leads(&line.text, h) || (glued_page && glued_to_words(&line.text, h)))
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let chosen: Vec<Hit> =
+            if in_line.len() >= MIN_ELEMENTS && line.text.chars().count() >= MIN_CHARS {
+                hs
+            } else if page_is_guide {
+                // A label that already leads its line (【办理材料】…, 三、办理材料 …) is the
+                // segmenter's to read, with the lines under it: only labels further in are cut —
+                // and a leading label glued to its value (申请材料1、…), which it cannot read.
+                hs.into_iter()
+                    .filter(|h| {
+                        h.field_start
+                            && (glued_page || field_end(&line.text, h))
+                            && (!leads(&line.text, h)
+                                || glued(&line.text, h)
+                                || (glued_page && glued_to_words(&line.text, h)))
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
         // A line that is only its label (and maybe a colon) needs no cutting.
         let cut = if chosen.is_empty()
             || (chosen.len() == 1
