@@ -379,10 +379,18 @@ pub fn materials_in_passing(text: &str) -> bool {
         "复印件",
         "原件",
     ];
-    BRING.as_ref().is_some_and(|re| {
-        re.captures_iter(text).any(|c| {
-            let after = c.get(1).map_or("", |m| m.as_str());
-            DOCUMENTS.iter().filter(|d| after.contains(*d)).count() >= 2
+    // A sentence that introduces the list of documents (并提交以下证明、凭证: (一)…).
+    static INTRODUCES: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+                r"(?:提交|提供|携带|准备|出具)(?:以下|下列|如下)[\p{Han}、]{0,8}?(?:材料|证明|证件|资料|文件|凭证|要件)[\p{Han}、]{0,6}[:：]",
+            )
+            .ok()
+    });
+    INTRODUCES.as_ref().is_some_and(|re| re.is_match(text))
+        || BRING.as_ref().is_some_and(|re| {
+            re.captures_iter(text).any(|c| {
+                let after = c.get(1).map_or("", |m| m.as_str());
+                DOCUMENTS.iter().filter(|d| after.contains(*d)).count() >= 2
+            })
         })
-    })
 }

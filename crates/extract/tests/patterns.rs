@@ -542,3 +542,28 @@ fn a_leading_label_glued_to_its_value_is_cut_with_the_rest() {
         "{c:?}"
     );
 }
+
+/// A two-column table whose keys are bare head words (条件, 依据) is a guide's field table: a
+/// head word in a key cell counts as a label when its value has the element's shape, and a
+/// sentence introducing the list of documents (并提交以下证明、凭证:) says the materials.
+/// A contact table with the same layout (地址, 电话, 时间) is not a guide.
+#[test]
+fn a_field_table_with_bare_head_words_is_a_guide() {
+    let f = text_page(
+        "事项内容 | 机动车驾驶证换证 |\n\
+         法律依据 | 《中华人民共和国道路交通安全法实施条例》 |\n\
+         条件 | 一、机动车驾驶人应当于驾驶证有效期满前九十日内，向核发地车辆管理所申请换证。申请时应当填写申请表，并提交以下证明、凭证：(一)身份证明；(二)机动车驾驶证 |\n",
+    );
+    let g = f.guide.expect("a guide");
+    for name in ["设定依据", "申请条件", "办理材料"] {
+        let e = g.element(name).unwrap();
+        assert!(e.present, "{name}: {e:?}");
+    }
+    let f = text_page(
+        "联系我们 |\n\
+         地址 | 某某县人民路1号县政府大院 |\n\
+         电话 | 0734-1234567 |\n\
+         时间 | 工作日上午8:00-12:00 |\n",
+    );
+    assert!(f.guide.is_none(), "{:?}", f.guide);
+}

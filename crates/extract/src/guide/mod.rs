@@ -193,7 +193,18 @@ pub fn guide(
     let glossed = crate::fold::has_glosses(&lines);
     let (lines, title) = if traditional || glossed {
         folded = crate::fold::fold_lines(&lines, traditional, glossed);
-        folded_title = title.map(crate::fold::to_simplified);
+        folded_title = title.map(|t| {
+            let t = if glossed {
+                crate::fold::strip_glosses(t)
+            } else {
+                t.to_owned()
+            };
+            if traditional {
+                crate::fold::to_simplified(&t)
+            } else {
+                t
+            }
+        });
         (
             folded.iter().collect::<Vec<&Line>>(),
             folded_title.as_deref(),
@@ -297,10 +308,21 @@ pub fn guide(
             // A head-word label (上班时间, 地址) is a weak sign: it fills an element on a page
             // shown to be a guide, but does not make a contact page a guide — unless it heads
             // a section of its own with a value of the element's shape (三、办证材料 over a
-            // list of documents): the page is then built of sections as guides are.
+            // list of documents), or is the key of a key-value row that states what only a
+            // guide states (条件 | 一、…应当…): the page is then built of sections or fields as
+            // guides are. A contact table (地址 | …, 电话 | …) stays weak.
+            let guide_only = matches!(
+                vocab.role(i),
+                Some(
+                    ElementRole::LegalBasis
+                        | ElementRole::Conditions
+                        | ElementRole::Materials
+                        | ElementRole::Process
+                )
+            );
             labelled_present[i] |= !weak
                 || (matches!(m, LabelMatch::Head(_))
-                    && seg.how == How::Heading
+                    && (seg.how == How::Heading || (seg.how == How::Table && guide_only))
                     && shape.is_some_and(|s| s >= HEAD_SECTION_SHAPE));
             let conf = if shape == Some(0) {
                 base - SHAPE_DISAGREES
