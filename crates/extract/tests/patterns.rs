@@ -567,3 +567,22 @@ fn a_field_table_with_bare_head_words_is_a_guide() {
     );
     assert!(f.guide.is_none(), "{:?}", f.guide);
 }
+
+/// A title made of a service and one section of its guide (…审批所需要件及具体时限) is a
+/// guide page: the service is the item name, the section heads the text under the title, and
+/// a time limit in it is not opening hours. A title whose head names no service
+/// (关于调整所需材料的说明) is no guide.
+#[test]
+fn a_title_naming_a_service_and_a_section_is_a_guide() {
+    let f = text_page(
+        "道路挖掘审批所需要件及具体时限\n\
+         (1)临时挖掘城市道路的申请(2)拟挖掘城市道路位置平面图(3)规划部门批准签发的文件，具体时限20个工作日。\n",
+    );
+    let g = f.guide.expect("a guide");
+    let name = g.element("事项名称").unwrap();
+    assert_eq!(name.value.as_deref(), Some("道路挖掘审批"), "{name:?}");
+    assert!(g.element("办理材料").unwrap().present);
+    assert!(!g.element("办理时间").unwrap().present);
+    let f = text_page("关于调整所需材料的说明\n近期我们收到群众来信，现说明如下。\n");
+    assert!(f.guide.is_none(), "{:?}", f.guide);
+}

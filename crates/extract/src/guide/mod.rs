@@ -224,6 +224,35 @@ pub fn guide(
     if is_catalogue(title, &lines) || is_notice(title) || is_template(title, &lines) {
         return None;
     }
+    // A title made of a service and one of its sections (道路挖掘审批所需要件): the title line
+    // is read as the service's name over a heading of that section.
+    let section_title = title.and_then(|t| title_section(t, vocab));
+    let split: Vec<Line>;
+    let lines = match (section_title, title) {
+        (Some((stem, label)), Some(t)) => {
+            let t = crate::text::squeeze(t);
+            match lines
+                .iter()
+                .take(TITLE_WINDOW)
+                .position(|l| crate::text::squeeze(&l.text) == t)
+            {
+                Some(k) => {
+                    let mut out: Vec<Line> = lines.iter().map(|l| (*l).clone()).collect();
+                    let head = |text: &str| Line {
+                        text: text.to_owned(),
+                        cells: Vec::new(),
+                        region: lines[k].region,
+                        heading: true,
+                    };
+                    out.splice(k..=k, [head(stem), head(label)]);
+                    split = out;
+                    split.iter().collect()
+                }
+                None => lines,
+            }
+        }
+        _ => lines,
+    };
     let segs = segment(&lines, vocab);
     let n = vocab.elements.len();
     let mut facts: Vec<Option<ElementFact>> = vec![None; n];
@@ -346,9 +375,13 @@ pub fn guide(
     // says guide by itself, as a guide column does: such pages often carry no label at all,
     // only numbered steps. Every other way of being a guide needs one element given under its
     // own label; most pages stop here, before the content pass (the costly part).
-    let name_from_title = title_candidate(title, &lines, vocab);
-    let titled =
-        name_from_title.as_deref().is_some_and(says_guide) || title.is_some_and(issues_guide);
+    let name_from_title = match section_title {
+        Some((stem, _)) => Some(stem.to_owned()),
+        None => title_candidate(title, &lines, vocab),
+    };
+    let titled = section_title.is_some()
+        || name_from_title.as_deref().is_some_and(says_guide)
+        || title.is_some_and(issues_guide);
     if !titled && !labelled_present.iter().any(|p| *p) {
         return None;
     }
@@ -662,6 +695,43 @@ fn is_another_field(value: &str) -> bool {
     });
     let v = value.trim();
     !v.contains('\n') && v.chars().count() <= 30 && FIELD.as_ref().is_some_and(|re| re.is_match(v))
+}
+
+/// A title naming a service and one section of its guide (道路挖掘审批所需要件及具体时限,
+/// 居住证办理所需材料): the service's name, and the section's label. The label is the
+/// title's tail before any 及/和 that joins a second section, a rubric label exactly once a
+/// leading 所需/需要/需 is set aside; the name must name a service.
+fn title_section<'t>(t: &'t str, vocab: &Vocabulary) -> Option<(&'t str, &'t str)> {
+    let t = t.trim();
+    if t.chars().count() > 40 {
+        return None;
+    }
+    for (p, _) in t.char_indices().skip(4) {
+        let (stem, tail) = t.split_at(p);
+        let first = tail.split(['及', '和', '与']).next().unwrap_or(tail);
+        let bare = ["所需", "需要", "需"]
+            .iter()
+            .find_map(|w| first.strip_prefix(w))
+            .unwrap_or(first);
+        let exact = [first, bare]
+            .into_iter()
+            .filter(|l| l.chars().count() >= 2)
+            .find_map(|l| match vocab.match_label(l) {
+                Some(LabelMatch::Exact(i)) => Some(i),
+                _ => None,
+            });
+        let Some(i) = exact else {
+            continue;
+        };
+        if vocab.role(i) == Some(ElementRole::ItemName) {
+            continue;
+        }
+        if cues::SERVICE_NAME_WORDS.iter().any(|w| stem.contains(w)) {
+            return Some((stem, tail));
+        }
+        return None;
+    }
+    None
 }
 
 /// A notice that issues a guide (关于印发《社会组织登记办事指南(试行)》的通知): it carries the
