@@ -586,3 +586,26 @@ fn a_title_naming_a_service_and_a_section_is_a_guide() {
     let f = text_page("关于调整所需材料的说明\n近期我们收到群众来信，现说明如下。\n");
     assert!(f.guide.is_none(), "{:?}", f.guide);
 }
+
+/// One element under its own label and the conditions under a weak label its value bears out
+/// (救助范围: …人均收入低于…的家庭) make a guide; a weak label whose value says nothing of who
+/// qualifies (服务对象: 自然人、法人), or a contact field (地址: …), does not.
+#[test]
+fn a_weak_label_borne_out_by_its_value_counts_beside_a_label() {
+    let f = text_page(
+        "救助范围:国家对共同生活的家庭成员人均收入低于当地最低生活保障标准的家庭,给予最低生活保障。\n\
+         办事流程:\n\
+         (一)由共同生活的家庭成员向户籍所在地的乡镇人民政府提出书面申请;\n\
+         (二)乡镇人民政府对申请人的家庭收入状况进行调查核实,提出初审意见;\n",
+    );
+    let g = f.guide.expect("a guide");
+    assert!(g.element("申请条件").unwrap().present);
+    assert!(g.element("办理流程").unwrap().present);
+    for text in [
+        "服务对象:自然人、法人\n办事流程:\n(一)提出书面申请;\n(二)调查核实,提出初审意见;\n",
+        "联系我们\n地址:某某县未来大道77号\n维护电话:0370-1234567\n",
+    ] {
+        let f = text_page(text);
+        assert!(f.guide.is_none(), "{text}: {:?}", f.guide);
+    }
+}

@@ -257,6 +257,10 @@ pub fn guide(
     let n = vocab.elements.len();
     let mut facts: Vec<Option<ElementFact>> = vec![None; n];
     let mut seen = vec![false; n];
+    // Elements only a guide states whose weak label agreed with its value on the same line
+    // (救助范围: 国家对…人均收入低于…的家庭). Not a weak label alone on its line: in a table flattened one
+    // cell a line, a cell's value (优抚对象) looks like one.
+    let mut weak_agreed = vec![false; n];
     let mut labelled_present = vec![false; n];
 
     // Labelled segments.
@@ -334,12 +338,7 @@ pub fn guide(
                 );
                 continue;
             }
-            // A head-word label (上班时间, 地址) is a weak sign: it fills an element on a page
-            // shown to be a guide, but does not make a contact page a guide — unless it heads
-            // a section of its own with a value of the element's shape (三、办证材料 over a
-            // list of documents), or is the key of a key-value row that states what only a
-            // guide states (条件 | 一、…应当…): the page is then built of sections or fields as
-            // guides are. A contact table (地址 | …, 电话 | …) stays weak.
+            // What only a guide states; a contact page has an address and hours too.
             let guide_only = matches!(
                 vocab.role(i),
                 Some(
@@ -349,6 +348,16 @@ pub fn guide(
                         | ElementRole::Process
                 )
             );
+            weak_agreed[i] |= weak
+                && guide_only
+                && seg.how == How::Inline
+                && shape.is_some_and(|s| s >= HEAD_SECTION_SHAPE);
+            // A head-word label (上班时间, 地址) is a weak sign: it fills an element on a page
+            // shown to be a guide, but does not make a contact page a guide — unless it heads
+            // a section of its own with a value of the element's shape (三、办证材料 over a
+            // list of documents), or is the key of a key-value row that states what only a
+            // guide states (条件 | 一、…应当…): the page is then built of sections or fields as
+            // guides are. A contact table (地址 | …, 电话 | …) stays weak.
             labelled_present[i] |= !weak
                 || (matches!(m, LabelMatch::Head(_))
                     && (seg.how == How::Heading || (seg.how == How::Table && guide_only))
@@ -444,8 +453,13 @@ pub fn guide(
             Some(*i) != item_name_index(vocab) && f.as_ref().is_some_and(|f| f.present)
         })
         .count();
+    // One element under its own label and another under a weak label that its value bears
+    // out (救助范围: 人均收入低于…的家庭 beside 办事流程) are two of a guide's sections.
+    let agreed = (0..n)
+        .filter(|i| labelled_present[*i] || weak_agreed[*i])
+        .count();
     if !(strong >= 2
-        || (strong >= 1 && (n_seen >= 3 || strong + by_content >= 3))
+        || (strong >= 1 && (n_seen >= 3 || strong + by_content >= 3 || agreed >= 2))
         || (titled && (read >= 2 || strong >= 1)))
     {
         return None;
