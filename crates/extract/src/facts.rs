@@ -213,16 +213,7 @@ fn facts_of(
     } else if url.is_some_and(is_home) {
         (Kind::Other, "网站首页".to_string())
     } else if let Some(g) = &guide {
-        let labels: Vec<&str> = g
-            .elements
-            .iter()
-            .filter_map(|(_, e)| e.label.as_deref())
-            .take(4)
-            .collect();
-        (
-            Kind::Guide,
-            format!("按办事指南要素标签读出要素（{}）", labels.join("、")),
-        )
+        (Kind::Guide, guide_why(g))
     } else if main_entries >= LIST_MIN_ENTRIES && !(labelled_date && long_text) {
         (Kind::List, format!("正文区有 {main_entries} 条列表条目"))
     } else if labelled_date {
@@ -277,4 +268,42 @@ fn is_home(url: &Url) -> bool {
         || ["/index.", "/default.", "/home."]
             .iter()
             .any(|h| p.starts_with(h) && !p[1..].contains('/'))
+}
+
+/// Why a page is a guide, for a person: the element labels read on it, else the elements
+/// recognised from their content or the title that names a service and the genre.
+fn guide_why(g: &Guide) -> String {
+    use crate::guide::How;
+    let mut labels: Vec<&str> = Vec::new();
+    for (_, e) in &g.elements {
+        if matches!(
+            e.how,
+            How::Table | How::ItemsTable | How::Heading | How::Inline
+        ) && let Some(l) = e.label.as_deref()
+            && !labels.contains(&l)
+            && labels.len() < 4
+        {
+            labels.push(l);
+        }
+    }
+    let by_content: Vec<&str> = g
+        .elements
+        .iter()
+        .filter(|(_, e)| e.present && e.how == How::Content)
+        .map(|(n, _)| n.as_str())
+        .collect();
+    let mut why = Vec::new();
+    if !labels.is_empty() {
+        why.push(format!(
+            "按办事指南要素标签读出要素（{}）",
+            labels.join("、")
+        ));
+    }
+    if !by_content.is_empty() {
+        why.push(format!("按内容识别出要素（{}）", by_content.join("、")));
+    }
+    if why.is_empty() {
+        why.push("标题表明是办事指南".to_string());
+    }
+    why.join("；")
 }

@@ -609,3 +609,27 @@ fn a_weak_label_borne_out_by_its_value_counts_beside_a_label() {
         assert!(f.guide.is_none(), "{text}: {:?}", f.guide);
     }
 }
+
+/// A guide table saved without some of its labels: the values float as lines of their own
+/// under a word that looks like a label but is not one of theirs (权责清单 ends like 材料清单).
+/// Each line is read alone by its shape, an address and office hours among them, so a page
+/// with one labelled field and two recognised ones is a guide.
+#[test]
+fn values_whose_labels_were_lost_are_read_line_by_line() {
+    let f = text_page(
+        "事项类型 | 行政许可 |\n\
+         是否收费\n|\n此项不收费\n|\n\
+         权责清单\n|\n\
+         湖南省某某市某某县西渡镇蒸阳大道261号\n\
+         法定工作日,上午9:00—12:00,下午13:30—17:30\n",
+    );
+    let g = f.guide.expect("a guide");
+    assert_eq!(f.kind, Kind::Guide);
+    assert!(g.element("收费标准及依据").unwrap().present);
+    for name in ["办理地点", "办理时间"] {
+        let e = g.element(name).unwrap();
+        assert!(e.present, "{name}: {e:?}");
+        assert!(e.confidence < extract::guide::DOUBTFUL, "{name}: {e:?}");
+    }
+    assert!(f.kind_why.contains("按内容识别出要素"), "{}", f.kind_why);
+}

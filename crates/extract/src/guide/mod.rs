@@ -285,8 +285,13 @@ pub fn guide(
             let shape = cues::score(vocab.role(i), &value);
             let weak = matches!(m, LabelMatch::Head(_) | LabelMatch::Weak(_));
             if weak && shape.is_none_or(|s| s == 0) {
-                // A head-word label (许可条件) only counts when its value agrees.
+                // A head-word label (许可条件) only counts when its value agrees. When it does
+                // not, it was no label (权责清单 over phone numbers and an address whose own
+                // labels were lost): its text is read as text without one.
                 if !vocab.is_placeholder(&value) {
+                    if real.len() == 1 {
+                        unlabelled.push(seg);
+                    }
                     continue;
                 }
             }
@@ -397,27 +402,40 @@ pub fn guide(
 
     // Sections without a known label, recognised from their content.
     let mut by_content = 0;
+    let by_shape = |value: &str| {
+        best_shape(value, vocab, None, |j, s| {
+            cues::alone(vocab.role(j)).is_some_and(|a| s >= a)
+        })
+    };
     for seg in unlabelled {
         let value = seg.value.join("\n");
-        let Some(j) = best_shape(&value, vocab, None, |j, s| {
-            cues::alone(vocab.role(j)).is_some_and(|a| s >= a)
-        }) else {
-            continue;
+        // A section is one element; when its lines together say none clearly, they may be
+        // several fields whose labels were lost (a phone line, an address line, an hours
+        // line), each read alone.
+        let found: Vec<(usize, String)> = match by_shape(&value) {
+            Some(j) => vec![(j, value)],
+            None => seg
+                .value
+                .iter()
+                .filter_map(|l| Some((by_shape(l)?, l.clone())))
+                .collect(),
         };
-        if facts[j].as_ref().is_some_and(|f| f.present) || labelled_seen_absent(&facts[j]) {
-            continue;
+        for (j, value) in found {
+            if facts[j].as_ref().is_some_and(|f| f.present) || labelled_seen_absent(&facts[j]) {
+                continue;
+            }
+            offer(
+                &mut facts[j],
+                ElementFact {
+                    present: true,
+                    label: seg.label.clone(),
+                    value: Some(clip(&value)),
+                    confidence: BY_CONTENT,
+                    how: How::Content,
+                },
+            );
+            by_content += 1;
         }
-        offer(
-            &mut facts[j],
-            ElementFact {
-                present: true,
-                label: seg.label.clone(),
-                value: Some(clip(&value)),
-                confidence: BY_CONTENT,
-                how: How::Content,
-            },
-        );
-        by_content += 1;
     }
 
     // The fee and the documents are often said in passing, inside the steps or a note
