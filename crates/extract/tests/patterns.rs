@@ -633,3 +633,28 @@ fn values_whose_labels_were_lost_are_read_line_by_line() {
     }
     assert!(f.kind_why.contains("按内容识别出要素"), "{}", f.kind_why);
 }
+
+/// In a run-on line a label joined to a second name by 及 (办公时间及地址) is one composite
+/// label, and a value that is only a row of tab names between icon residue (乘车路线? ?在线申报)
+/// is no value: neither the hours nor the place is read from it. A place split by icons is
+/// still a place.
+#[test]
+fn a_composite_label_over_a_row_of_icon_tabs_gives_nothing() {
+    let f = text_page(
+        "水土保持方案审批办事指南\n\
+         ?设定依据?《中华人民共和国水土保持法》第二十五条 ?申请材料?申请书、方案报告书 ?咨询渠道?0351-1234567 ?办公时间及地址?? 乘车路线? ?在线申报?? ?状态查询?? ?\n",
+    );
+    let g = f.guide.expect("a guide");
+    for name in ["办理时间", "办理地点"] {
+        let e = g.element(name).unwrap();
+        assert!(!e.present, "{name}: {e:?}");
+    }
+    assert!(g.element("联系电话").unwrap().present);
+    let f = text_page(
+        "水土保持方案审批办事指南\n设定依据:《中华人民共和国水土保持法》第二十五条\n申请材料:申请书\n\
+         办理地点:县政务中心?一楼?大厅\n",
+    );
+    let place = f.guide.expect("a guide");
+    let place = place.element("办理地点").unwrap();
+    assert!(place.present, "{place:?}");
+}

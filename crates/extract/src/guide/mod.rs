@@ -307,6 +307,7 @@ pub fn guide(
                 && cues::is_deadline(&value);
             if vocab.is_placeholder(&value)
                 || (shape.is_none_or(|s| s == 0) && is_another_field(&value))
+                || (shape.is_none_or(|s| s <= 1) && is_icon_row(&value))
                 || deadline
                 || cues::is_chrome_only(&value)
             {
@@ -727,6 +728,25 @@ fn is_another_field(value: &str) -> bool {
     });
     let v = value.trim();
     !v.contains('\n') && v.chars().count() <= 30 && FIELD.as_ref().is_some_and(|re| re.is_match(v))
+}
+
+/// A row of other fields' names between icon residue (`乘车路线? ?在线申报?? ?状态查询??`):
+/// the tabs or links after an empty field, not its value. Only names of a few characters,
+/// at least three, separated by the `?` an icon font leaves; a name may carry one word of
+/// an element's shape (路 in 乘车路线), an address split by icons carries more.
+fn is_icon_row(v: &str) -> bool {
+    let icon = |c: char| matches!(c, '?' | '？' | '\u{FFFD}');
+    if v.chars().filter(|c| icon(*c)).count() < 2 {
+        return false;
+    }
+    let names: Vec<&str> = v
+        .split(|c: char| icon(c) || c.is_whitespace())
+        .filter(|t| !t.is_empty())
+        .collect();
+    names.len() >= 3
+        && names
+            .iter()
+            .all(|t| (2..=6).contains(&t.chars().count()) && t.chars().all(crate::listing::is_han))
 }
 
 /// A title naming a service and one section of its guide (道路挖掘审批所需要件及具体时限,

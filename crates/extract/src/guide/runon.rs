@@ -258,7 +258,7 @@ fn hits(text: &str, vocab: &Vocabulary, glued_page: bool) -> Vec<Hit> {
             Some(_) if after_word => true,
             Some(c) => field_boundary(c),
         };
-        let end = at + label.len();
+        let end = composite_end(text, at + label.len(), vocab);
         if out.iter().any(|h| at < h.end && end > h.start) {
             continue;
         }
@@ -289,6 +289,35 @@ fn hits(text: &str, vocab: &Vocabulary, glued_page: bool) -> Vec<Hit> {
         .filter(|(_, l)| !l)
         .map(|(h, _)| h)
         .collect()
+}
+
+/// Where a label ends that names a second element after 及/和/与 (办公时间及地址): the
+/// whole composite is the label, so the second name does not open the value.
+fn composite_end(text: &str, end: usize, vocab: &Vocabulary) -> usize {
+    let rest = &text[end..];
+    let Some(conj) = rest
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '及' | '和' | '与'))
+    else {
+        return end;
+    };
+    let word: Vec<(usize, char)> = rest[conj.len_utf8()..]
+        .char_indices()
+        .take_while(|(_, c)| crate::listing::is_han(*c))
+        .take(6)
+        .collect();
+    for n in (2..=word.len()).rev() {
+        let (i, c) = word[n - 1];
+        let w = &rest[conj.len_utf8()..conj.len_utf8() + i + c.len_utf8()];
+        if vocab
+            .match_label(w)
+            .is_some_and(|m| !matches!(m, LabelMatch::Not(_)))
+        {
+            return end + conj.len_utf8() + w.len();
+        }
+    }
+    end
 }
 
 /// The line cut into `label：value` parts at `hits` (sorted by position).
