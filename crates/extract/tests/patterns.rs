@@ -658,3 +658,27 @@ fn a_composite_label_over_a_row_of_icon_tabs_gives_nothing() {
     let place = place.element("办理地点").unwrap();
     assert!(place.present, "{place:?}");
 }
+
+/// A short line where a bold label and its value were saved without a space
+/// (办理地点新生儿出生的医院) is cut on any page; a heading that only starts with a label
+/// word (办理时间说明) is not.
+#[test]
+fn a_short_line_of_a_label_glued_to_its_value_is_cut() {
+    let f = text_page(
+        "出生医学证明如何办理\n\
+         办理出生医学证明所需资料\n1、出生医学证明首次签发申请表;\n2、父母居民身份证原件;\n\
+         办理地点新生儿出生的医院\n要在住院分娩后及时填写申请表。\n",
+    );
+    let g = f.guide.expect("a guide");
+    let place = g.element("办理地点").unwrap();
+    assert!(place.present, "{place:?}");
+    assert_eq!(place.value.as_deref(), Some("新生儿出生的医院"));
+    let f = text_page(
+        "出生医学证明如何办理\n\
+         办理出生医学证明所需资料\n1、出生医学证明首次签发申请表;\n2、父母居民身份证原件;\n\
+         办理时间说明\n请提前预约。\n",
+    );
+    let g = f.guide.expect("a guide");
+    let hours = g.element("办理时间").unwrap();
+    assert!(!hours.present, "{hours:?}");
+}

@@ -84,6 +84,10 @@ pub(super) fn expand(lines: &[&Line], vocab: &Vocabulary) -> Option<Vec<Line>> {
                                 || (glued_page && glued_to_words(&line.text, h)))
                     })
                     .collect()
+            } else if let [h] = hs.as_slice()
+                && short_glued(&line.text, h, vocab)
+            {
+                vec![*h]
             } else {
                 Vec::new()
             };
@@ -92,7 +96,8 @@ pub(super) fn expand(lines: &[&Line], vocab: &Vocabulary) -> Option<Vec<Line>> {
             || (chosen.len() == 1
                 && chosen[0].start == 0
                 && !glued(&line.text, &chosen[0])
-                && !(glued_page && glued_to_words(&line.text, &chosen[0]))
+                && !((glued_page || short_glued(&line.text, &chosen[0], vocab))
+                    && glued_to_words(&line.text, &chosen[0]))
                 && leads(&line.text, &chosen[0]))
         {
             None
@@ -208,6 +213,23 @@ fn is_glued_table(lines: &[&Line], vocab: &Vocabulary) -> bool {
         }
     }
     elements.len() >= MIN_GLUED_ELEMENTS
+}
+
+/// Most characters in a short line that is a label glued to its value.
+const SHORT_GLUED_CHARS: usize = 24;
+
+/// A short line that is a label run straight into its value, on any page (a bold label and
+/// its value saved without the space: 办理地点新生儿出生的医院): the label leads the line,
+/// no sentence punctuation follows, and what follows has some of the element's shape
+/// (办理时间说明 is a heading, not hours).
+fn short_glued(text: &str, h: &Hit, vocab: &Vocabulary) -> bool {
+    let rest = &text[h.end..];
+    h.start == 0
+        && h.element != usize::MAX
+        && text.chars().count() <= SHORT_GLUED_CHARS
+        && glued_to_words(text, h)
+        && !rest.contains(|c: char| "，,。；;：:！!？?".contains(c))
+        && crate::cues::score(vocab.role(h.element), rest).is_some_and(|s| s >= 1)
 }
 
 /// The label runs straight on into a word (受理地点社旗县…): on a glued table, its value.
