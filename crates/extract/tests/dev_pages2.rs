@@ -104,7 +104,10 @@ fn real_guides_the_reader_was_not_built_with() {
         "dev-pages2：{right}/{total} 与标注一致（{share:.3}）；误作指南的相似页面：{lookalikes:?}"
     );
     assert!(share >= FLOOR, "{share:.3} < {FLOOR}");
-    assert!(imprecise.is_empty(), "precision below {PRECISION_FLOOR}: {imprecise:?}");
+    assert!(
+        imprecise.is_empty(),
+        "precision below {PRECISION_FLOOR}: {imprecise:?}"
+    );
     // None of the eight look-alikes is taken (the blank template and the format specification
     // table are known as pages about writing guides).
     assert!(lookalikes.is_empty(), "{lookalikes:?}");
