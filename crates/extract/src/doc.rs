@@ -506,6 +506,31 @@ pub fn region_of(el: ElementRef<'_>) -> Region {
     chain.into_iter().fold(Region::Main, |r, e| classify(e, r))
 }
 
+/// [`region_of`] for many elements of one page: the region of every ancestor classified is
+/// kept in `cache`, so a page's anchors do not each classify their whole chain again (that
+/// was a tenth of the reader's instructions on a portal's pages).
+pub fn region_of_cached(
+    el: ElementRef<'_>,
+    cache: &mut std::collections::HashMap<ego_tree::NodeId, Region>,
+) -> Region {
+    let mut chain: Vec<(ego_tree::NodeId, &scraper::node::Element)> = Vec::new();
+    let mut outer = Region::Main;
+    for n in std::iter::once(*el).chain(el.ancestors()) {
+        if let Some(r) = cache.get(&n.id()) {
+            outer = *r;
+            break;
+        }
+        if let Some(e) = n.value().as_element() {
+            chain.push((n.id(), e));
+        }
+    }
+    for (id, e) in chain.into_iter().rev() {
+        outer = classify(e, outer);
+        cache.insert(id, outer);
+    }
+    outer
+}
+
 /// The region an element opens, from its tag, class and id (template conventions of Chinese
 /// CMSs: `footer`, `copyright`, `bottom`, `sidebar`, `rili` for calendars …).
 fn classify(e: &scraper::node::Element, outer: Region) -> Region {

@@ -57,6 +57,7 @@ fn html_entries(html: &scraper::Html, page: &Url) -> Vec<Entry> {
     let base = crate::links::document_base(html, page);
     let anchors: Vec<ElementRef<'_>> = html.select(&crate::links::ANCHORS).collect();
     let mut out = Vec::new();
+    let mut regions = std::collections::HashMap::new();
     for a in anchors {
         if out.len() >= MAX_ENTRIES {
             break;
@@ -64,7 +65,7 @@ fn html_entries(html: &scraper::Html, page: &Url) -> Vec<Entry> {
         let Some(title) = anchor_title(a) else {
             continue;
         };
-        let region = crate::doc::region_of(a);
+        let region = crate::doc::region_of_cached(a, &mut regions);
         // Menus carry no dates, so navigation needs no exclusion (and class-name guesses
         // about "header" wrappers are unreliable on tag soup); footers do carry dates.
         if region == Region::Footer {
