@@ -29,7 +29,7 @@
 /// same bytes give can change (a new rule, a fixed miss, a new field): `kaohe reread` then
 /// re-reads the stored bodies whose facts carry another version, and an assessment never
 /// mixes facts of two readers without saying so.
-pub const VERSION: &str = "extract-2026.12.05-28";
+pub const VERSION: &str = "extract-2026.12.05-29";
 
 pub mod column;
 mod cues;

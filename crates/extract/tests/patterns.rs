@@ -682,3 +682,20 @@ fn a_short_line_of_a_label_glued_to_its_value_is_cut() {
     let hours = g.element("办理时间").unwrap();
     assert!(!hours.present, "{hours:?}");
 }
+
+/// A contact block under exact labels (办公地址, 办公时间, 联系电话) is on every 联系我们 page and
+/// in many articles: without a guide title it does not make a guide, however many of its
+/// labels are the rubric's. The same block beside what only a guide states does.
+#[test]
+fn a_contact_block_alone_is_no_guide() {
+    let contact = "办公地址：某某县人民路1号县政府大院\n\
+                   办公时间：工作日上午8:00-12:00，下午14:30-17:30\n\
+                   联系电话：0734-1234567\n";
+    let f = text_page(&format!("联系我们\n{contact}邮编：421800\n"));
+    assert!(f.guide.is_none(), "{:?}", f.guide);
+    let f = text_page(&format!(
+        "联系我们\n{contact}申请材料：身份证、户口簿、近期免冠照片两张\n"
+    ));
+    let g = f.guide.expect("a guide");
+    assert!(g.element("办理材料").unwrap().present);
+}

@@ -258,8 +258,8 @@ pub fn guide(
     let mut facts: Vec<Option<ElementFact>> = vec![None; n];
     let mut seen = vec![false; n];
     // Elements only a guide states whose weak label agreed with its value on the same line
-    // (救助范围: 国家对…人均收入低于…的家庭). Not a weak label alone on its line: in a table flattened one
-    // cell a line, a cell's value (优抚对象) looks like one.
+    // (救助范围: 国家对…人均收入低于…的家庭). Not a weak label alone on its line: in a table
+    // flattened one cell a line, a cell's value (优抚对象) looks like one.
     let mut weak_agreed = vec![false; n];
     let mut labelled_present = vec![false; n];
 
@@ -477,8 +477,24 @@ pub fn guide(
     let agreed = (0..n)
         .filter(|i| labelled_present[*i] || weak_agreed[*i])
         .count();
-    if !(strong >= 2
-        || (strong >= 1 && (n_seen >= 3 || strong + by_content >= 3 || agreed >= 2))
+    // A contact block (办公地址, 办公时间, 联系电话) is on every 联系我们 page: without a guide
+    // title, a page is a guide only if it states something beyond where, when and whom to
+    // call.
+    let beyond_contact = facts.iter().enumerate().any(|(i, f)| {
+        f.as_ref().is_some_and(|f| f.present)
+            && !matches!(
+                vocab.role(i),
+                Some(
+                    ElementRole::ItemName
+                        | ElementRole::Location
+                        | ElementRole::Hours
+                        | ElementRole::Phone
+                )
+            )
+    });
+    if !((beyond_contact
+        && (strong >= 2
+            || (strong >= 1 && (n_seen >= 3 || strong + by_content >= 3 || agreed >= 2))))
         || (titled && (read >= 2 || strong >= 1)))
     {
         return None;
