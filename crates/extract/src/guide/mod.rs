@@ -332,16 +332,7 @@ pub fn guide(
                 // The heading says one element, the text is another (申报条件 over documents).
                 seen[j] = true;
                 labelled_present[j] = true;
-                offer(
-                    &mut facts[j],
-                    ElementFact {
-                        present: true,
-                        label: seg.label.clone(),
-                        value: Some(clip(&value)),
-                        confidence: BY_CONTENT,
-                        how: How::Content,
-                    },
-                );
+                offer(&mut facts[j], read_by_content(seg.label.clone(), &value));
                 continue;
             }
             // What only a guide states; a contact page has an address and hours too.
@@ -425,16 +416,7 @@ pub fn guide(
             if facts[j].as_ref().is_some_and(|f| f.present) || labelled_seen_absent(&facts[j]) {
                 continue;
             }
-            offer(
-                &mut facts[j],
-                ElementFact {
-                    present: true,
-                    label: seg.label.clone(),
-                    value: Some(clip(&value)),
-                    confidence: BY_CONTENT,
-                    how: How::Content,
-                },
-            );
+            offer(&mut facts[j], read_by_content(seg.label.clone(), &value));
             by_content += 1;
         }
     }
@@ -452,13 +434,7 @@ pub fn guide(
             continue;
         }
         if let Some(line) = lines.iter().find(|l| said(&l.text)) {
-            facts[j] = Some(ElementFact {
-                present: true,
-                label: None,
-                value: Some(clip(&line.text)),
-                confidence: BY_CONTENT,
-                how: How::Content,
-            });
+            facts[j] = Some(read_by_content(None, &line.text));
             by_content += 1;
         }
     }
@@ -571,6 +547,17 @@ pub fn guide(
 fn labelled_seen_absent(f: &Option<ElementFact>) -> bool {
     f.as_ref()
         .is_some_and(|f| !f.present && f.how != How::Missing)
+}
+
+/// An element recognised from its text alone (the label, if any, named something else).
+fn read_by_content(label: Option<String>, value: &str) -> ElementFact {
+    ElementFact {
+        present: true,
+        label,
+        value: Some(clip(value)),
+        confidence: BY_CONTENT,
+        how: How::Content,
+    }
 }
 
 fn clip(s: &str) -> String {
